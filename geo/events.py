@@ -1,0 +1,369 @@
+"""The events table: its schema, its validation and its filters (pure pandas).
+
+One row per event. Column names follow ACLED where ACLED has one, so ACLED
+exports load without renaming. Validation never drops a row silently: every
+row that cannot be loaded comes back in a *rejected* table with the line,
+column and reason, so the user can fix it and load it again.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from geo.errors import DataError
+
+DATE_PRECISIONS: tuple[str, ...] = ("day", "week", "month")
+"""How sure the date is (ACLED time_precision 1, 2, 3)."""
+
+GEO_PRECISIONS: dict[int, str] = {
+    1: "the place itself",
+    2: "near the place, or part of a region",
+    3: "only the region or country",
+}
+"""ACLED geo_precision codes and what they promise."""
+
+EVENT_TYPES: tuple[str, ...] = (
+    "Battles",
+    "Explosions/Remote violence",
+    "Violence against civilians",
+    "Protests",
+    "Riots",
+    "Strategic developments",
+)
+"""ACLED's six event types; other values load but are flagged in the report."""
+
+# column -> pandas dtype of the loaded table, in display order.
+SCHEMA: dict[str, str] = {
+    "event_id": "string",
+    "event_date": "datetime64[ns]",
+    "date_precision": "category",
+    "event_type": "category",
+    "sub_event_type": "category",
+    "actor1": "string",
+    "actor2": "string",
+    "location": "string",
+    "admin1": "string",
+    "country": "string",
+    "latitude": "Float64",
+    "longitude": "Float64",
+    "geo_precision": "Int8",
+    "geonameid": "Int64",
+    "fatalities": "Int64",
+    "notes": "string",
+    "tags": "string",
+    "source": "string",
+    "source_url": "string",
+    "article_id": "string",
+    "span_start": "Int64",
+    "span_end": "Int64",
+    "unplaced_reason": "string",
+}
+
+REQUIRED: tuple[str, ...] = ("event_id", "event_date", "event_type", "location")
+"""Columns without which no row of a file can be understood."""
+
+_DEFAULTS: dict[str, str] = {"date_precision": "day", "geo_precision": "1"}
+
+
+@dataclass
+class LoadReport:
+    """What happened to a file: the rows that loaded, the rows that did not, and why."""
+
+    source: str
+    events: pd.DataFrame
+    rejected: pd.DataFrame
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def rows_read(self) -> int:
+        return len(self.events) + len(self.rejected)
+
+    def summary(self) -> str:
+        """One line: rows read = loaded + rejected, with the rejections by reason."""
+        line = (
+            f"{self.source}: {self.rows_read} rows read, {len(self.events)} loaded, "
+            f"{len(self.rejected)} rejected"
+        )
+        if len(self.rejected):
+            counts = self.rejected["problem"].value_counts()
+            line += " (" + ", ".join(f"{n} {kind}" for kind, n in counts.items()) + ")"
+        return line
+
+
+def empty_events() -> pd.DataFrame:
+    """An events table with no rows and the full schema."""
+    return _typed(pd.DataFrame({c: pd.Series(dtype="object") for c in SCHEMA}))
+
+
+def read_events(source: str | Path | bytes | io.IOBase, name: str | None = None) -> LoadReport:
+    """Load an events CSV, keeping every good row and reporting every bad one.
+
+    Raises DataError only when the file as a whole cannot be read (not CSV, or a
+    required column missing); row-level problems land in ``report.rejected``.
+    """
+    label = name or (str(source) if isinstance(source, (str, Path)) else "uploaded file")
+    raw = _read_raw(source, label)
+    missing = [c for c in REQUIRED if c not in raw.columns]
+    if missing:
+        raise DataError(
+            f"{label}: missing required column(s) {', '.join(repr(c) for c in missing)}; "
+            f"found {', '.join(repr(c) for c in raw.columns) or 'no columns'}. "
+            f"Fix: add the column(s) to the header; an events file needs at least "
+            f"{', '.join(REQUIRED)}."
+        )
+    warnings = []
+    absent = [c for c in SCHEMA if c not in raw.columns and c not in REQUIRED]
+    if absent and set(absent) - {"unplaced_reason"}:
+        shown = [c for c in absent if c != "unplaced_reason"]
+        warnings.append(
+            f"{label}: optional column(s) {', '.join(shown)} not in the file; "
+            "they are left empty."
+        )
+    for column in absent:
+        raw[column] = _DEFAULTS.get(column, "")
+    events, rejected = validate(raw, label)
+    unknown_types = sorted(set(events["event_type"].dropna()) - set(EVENT_TYPES))
+    if unknown_types:
+        warnings.append(
+            f"{label}: event_type values outside ACLED's six: {', '.join(unknown_types)}"
+        )
+    return LoadReport(label, events, rejected, warnings)
+
+
+def _read_raw(source: str | Path | bytes | io.IOBase, label: str) -> pd.DataFrame:
+    if isinstance(source, bytes):
+        source = io.BytesIO(source)
+    try:
+        raw = pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8")
+    except FileNotFoundError as err:
+        raise DataError(f"{label}: no such file. Fix: check the path.") from err
+    except UnicodeDecodeError as err:
+        raise DataError(
+            f"{label}: not UTF-8 text ({err.reason} at byte {err.start}). "
+            "Fix: save the file as UTF-8 CSV."
+        ) from err
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+        raise DataError(f"{label}: not a readable CSV ({err}). Fix: export it as CSV.") from err
+    raw.columns = [str(c).strip() for c in raw.columns]
+    return raw
+
+
+def validate(raw: pd.DataFrame, label: str = "events") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split text rows into a typed events table and a table of rejected rows.
+
+    ``raw`` holds strings, one column per schema column. A rejected row keeps
+    its original text and gains ``line`` (the line of the CSV file, header = 1),
+    ``column``, ``problem`` (a short kind, for counting) and ``reason`` (what was
+    expected, what came, how to fix).
+    """
+    raw = raw.reset_index(drop=True)
+    text = raw.apply(lambda s: s.astype("string").str.strip())
+    problems: list[tuple[int, str, str, str]] = []
+
+    def flag(mask: pd.Series, column: str, problem: str, reason: str) -> None:
+        for i in mask[mask.fillna(False)].index:
+            value = text.at[i, column]
+            problems.append((int(i), column, problem, reason.format(value=value)))
+
+    flag(text["event_id"] == "", "event_id", "missing id", "expected a unique id, got nothing")
+    dupes = text["event_id"].duplicated(keep="first") & (text["event_id"] != "")
+    flag(
+        dupes,
+        "event_id",
+        "duplicate id",
+        "id {value!r} is already used by an earlier row; fix: give this event its own id",
+    )
+
+    dates = pd.to_datetime(text["event_date"], format="%Y-%m-%d", errors="coerce")
+    flag(
+        dates.isna(),
+        "event_date",
+        "bad date",
+        "expected a date as YYYY-MM-DD, got {value!r}",
+    )
+
+    precision = text["date_precision"].str.lower().replace("", "day")
+    flag(
+        ~precision.isin(DATE_PRECISIONS),
+        "date_precision",
+        "bad date precision",
+        "expected day, week or month, got {value!r}",
+    )
+
+    coords = {}
+    for column, bound in (("latitude", 90), ("longitude", 180)):
+        values = pd.to_numeric(text[column], errors="coerce")
+        unreadable = values.isna() & (text[column] != "")
+        flag(unreadable, column, f"bad {column}", f"expected a number, got {{value!r}}")
+        flag(
+            values.abs() > bound,
+            column,
+            f"{column} out of range",
+            f"expected {column} between -{bound} and {bound} (WGS84 degrees), got {{value}}",
+        )
+        coords[column] = values
+    half = coords["latitude"].isna() ^ coords["longitude"].isna()
+    flag(
+        half,
+        "latitude",
+        "half a coordinate",
+        "latitude and longitude must both be given or both be empty",
+    )
+
+    integers = {}
+    for column in ("geo_precision", "geonameid", "fatalities", "span_start", "span_end"):
+        values = pd.to_numeric(text[column], errors="coerce")
+        bad = (values.isna() & (text[column] != "")) | (values.notna() & (values % 1 != 0))
+        bad |= values < 0
+        flag(bad, column, f"bad {column}", "expected a whole number of 0 or more, got {value!r}")
+        integers[column] = values
+    flag(
+        ~integers["geo_precision"].isin([1, 2, 3]) & integers["geo_precision"].notna(),
+        "geo_precision",
+        "bad geo_precision",
+        "expected 1 (the place), 2 (near it) or 3 (region/country), got {value!r}",
+    )
+
+    bad_rows = sorted({i for i, *_ in problems})
+    rejected = _rejected_table(raw, problems)
+    good = raw.index.difference(bad_rows)
+
+    events = text.loc[good, [c for c in SCHEMA]].copy()
+    events["event_date"] = dates.loc[good]
+    events["date_precision"] = precision.loc[good]
+    events["latitude"] = coords["latitude"].loc[good]
+    events["longitude"] = coords["longitude"].loc[good]
+    for column, values in integers.items():
+        events[column] = values.loc[good]
+    no_place = events["latitude"].isna() & (events["unplaced_reason"].fillna("") == "")
+    events.loc[no_place, "unplaced_reason"] = "no coordinates in the file"
+    return _typed(events.reset_index(drop=True)), rejected
+
+
+def _rejected_table(raw: pd.DataFrame, problems: list[tuple[int, str, str, str]]) -> pd.DataFrame:
+    columns = ["line", "column", "problem", "reason", *raw.columns]
+    if not problems:
+        return pd.DataFrame(columns=columns)
+    first: dict[int, tuple[str, str, list[str]]] = {}
+    for i, column, problem, reason in problems:
+        if i not in first:
+            first[i] = (column, problem, [])
+        first[i][2].append(f"{column}: {reason}")
+    rows = []
+    for i in sorted(first):
+        column, problem, reasons = first[i]
+        rows.append(
+            {
+                "line": i + 2,
+                "column": column,
+                "problem": problem,
+                "reason": "; ".join(reasons),
+                **raw.loc[i].to_dict(),
+            }
+        )
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    out = pd.DataFrame(index=frame.index)
+    for column, dtype in SCHEMA.items():
+        values = frame[column]
+        if dtype == "string":
+            out[column] = values.astype("string").replace("", pd.NA)
+        elif dtype == "category":
+            out[column] = values.astype("string").replace("", pd.NA).astype("category")
+        elif dtype.startswith("datetime"):
+            out[column] = pd.to_datetime(values).astype(dtype)
+        else:
+            out[column] = pd.to_numeric(values).astype(dtype)
+    return out
+
+
+def rejection_message(row: pd.Series, label: str) -> str:
+    """A one-line message naming file, line, column, and what was expected."""
+    return f"{label}, line {row['line']}, column '{row['column']}': {row['reason']}"
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """What the user asked to see. Empty collections mean 'no restriction'."""
+
+    event_types: frozenset[str] = frozenset()
+    actors: frozenset[str] = frozenset()
+    places: frozenset[str] = frozenset()
+    start: date | None = None
+    end: date | None = None
+    text: str = ""
+
+    @classmethod
+    def of(
+        cls,
+        event_types: Iterable[str] = (),
+        actors: Iterable[str] = (),
+        places: Iterable[str] = (),
+        start: date | None = None,
+        end: date | None = None,
+        text: str = "",
+    ) -> EventFilter:
+        return cls(frozenset(event_types), frozenset(actors), frozenset(places), start, end, text)
+
+    def describe(self) -> str:
+        """The active filters in words (written on exported maps and file names)."""
+        parts = []
+        if self.start or self.end:
+            parts.append(f"{self.start or '…'} to {self.end or '…'}")
+        for label, values in (
+            ("type", self.event_types),
+            ("actor", self.actors),
+            ("place", self.places),
+        ):
+            if values:
+                parts.append(f"{label}: {', '.join(sorted(values))}")
+        if self.text:
+            parts.append(f"text: {self.text!r}")
+        return "; ".join(parts) or "all events"
+
+
+def filter_events(events: pd.DataFrame, flt: EventFilter) -> pd.DataFrame:
+    """The rows that pass every active filter, in their original order."""
+    keep = pd.Series(True, index=events.index)
+    if flt.event_types:
+        keep &= events["event_type"].isin(flt.event_types)
+    if flt.actors:
+        keep &= events["actor1"].isin(flt.actors) | events["actor2"].isin(flt.actors)
+    if flt.places:
+        keep &= events["location"].isin(flt.places)
+    if flt.start is not None:
+        keep &= events["event_date"] >= pd.Timestamp(flt.start)
+    if flt.end is not None:
+        keep &= events["event_date"] <= pd.Timestamp(flt.end)
+    if flt.text:
+        needle = flt.text.casefold()
+        haystack = (
+            events[["notes", "location", "actor1", "actor2", "tags"]]
+            .fillna("")
+            .astype(str)
+            .agg(" ".join, axis=1)
+            .str.casefold()
+        )
+        keep &= haystack.str.contains(needle, regex=False)
+    return events[keep.fillna(False)]
+
+
+def actors_of(events: pd.DataFrame) -> list[str]:
+    """Every actor named in either actor column, sorted."""
+    names = pd.concat([events["actor1"], events["actor2"]]).dropna()
+    return sorted(set(names))
+
+
+def to_csv_bytes(events: pd.DataFrame) -> bytes:
+    """The table as UTF-8 CSV with dates as YYYY-MM-DD, as read_events expects."""
+    out = events.copy()
+    out["event_date"] = out["event_date"].dt.strftime("%Y-%m-%d")
+    return out.to_csv(index=False).encode("utf-8")

@@ -1,0 +1,282 @@
+"""Events table -> folium map, with no streamlit and no CDN.
+
+Text from the news is untrusted. It never reaches the page as HTML: the events
+travel as JSON (with ``<``, ``>``, ``&`` and line separators escaped so nothing
+can close the script tag) and the browser builds every popup with
+``textContent``. Links are made only from http(s) URLs.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import folium
+import pandas as pd
+from branca.element import MacroElement
+from jinja2 import Template
+
+from geo import assets
+from geo.events import GEO_PRECISIONS
+
+TYPE_COLOURS: dict[str, str] = {
+    "Battles": "#D55E00",
+    "Explosions/Remote violence": "#E69F00",
+    "Violence against civilians": "#CC79A7",
+    "Protests": "#0072B2",
+    "Riots": "#56B4E9",
+    "Strategic developments": "#009E73",
+}
+"""Okabe-Ito colours, distinguishable with the common colour-vision deficiencies."""
+OTHER_COLOUR = "#7F7F7F"
+
+NEAR_RADIUS_KM = 10.0
+"""Ring drawn around an event placed only 'near' a place (geo_precision 2)."""
+REGION_RADIUS_KM = 75.0
+"""Area drawn for a region-level event whose extent is unknown."""
+
+DEFAULT_CENTER = (48.5, 31.5)
+
+
+def type_colour(event_type: object) -> str:
+    return TYPE_COLOURS.get(str(event_type), OTHER_COLOUR)
+
+
+def date_label(when: pd.Timestamp, precision: object) -> str:
+    """A date as a reader should take it: exact, within a week, or within a month."""
+    if pd.isna(when):
+        return "date unknown"
+    if precision == "month":
+        return f"{when:%B %Y} (month)"
+    if precision == "week":
+        return f"around {when:%a %d %b %Y} (within the week)"
+    return f"{when:%a %d %b %Y}"
+
+
+def safe_json(value: Any) -> str:
+    """JSON that can sit inside a <script> element whatever the strings hold."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for raw, escaped in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
+        text = text.replace(raw, escaped)
+    return text
+
+
+def _text(value: object) -> str:
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
+def event_records(
+    events: pd.DataFrame, extents_km: Mapping[int, float] | None = None
+) -> list[dict[str, Any]]:
+    """The placed events as plain records for the browser, one per row with coordinates."""
+    extents_km = extents_km or {}
+    placed = events[events["latitude"].notna() & events["longitude"].notna()]
+    records = []
+    for row in placed.itertuples(index=False):
+        gp = int(row.geo_precision) if not pd.isna(row.geo_precision) else 1
+        gid = None if pd.isna(row.geonameid) else int(row.geonameid)
+        if gp >= 3:
+            radius = extents_km.get(gid, REGION_RADIUS_KM) if gid else REGION_RADIUS_KM
+        elif gp == 2:
+            radius = NEAR_RADIUS_KM
+        else:
+            radius = 0.0
+        actors = " vs ".join(a for a in (_text(row.actor1), _text(row.actor2)) if a)
+        place = ", ".join(
+            p for p in dict.fromkeys((_text(row.location), _text(row.admin1), _text(row.country))) if p
+        )
+        records.append(
+            {
+                "id": _text(row.event_id),
+                "lat": round(float(row.latitude), 5),
+                "lon": round(float(row.longitude), 5),
+                "gp": gp,
+                "r": round(radius * 1000),
+                "colour": type_colour(row.event_type),
+                "type": _text(row.event_type),
+                "sub": _text(row.sub_event_type),
+                "date": date_label(row.event_date, row.date_precision),
+                "day": "" if pd.isna(row.event_date) else f"{row.event_date:%Y-%m-%d}",
+                "actors": actors,
+                "place": place,
+                "where": GEO_PRECISIONS.get(gp, ""),
+                "gid": gid,
+                "fatalities": None if pd.isna(row.fatalities) else int(row.fatalities),
+                "notes": _text(row.notes),
+                "tags": _text(row.tags),
+                "evidence": _text(getattr(row, "evidence", "")),
+                "source": _text(row.source),
+                "url": _text(row.source_url),
+            }
+        )
+    return records
+
+
+class EventsLayer(MacroElement):
+    """Draws events: dots for places, rings for 'near', areas for regions and countries."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function () {
+  var map = {{ this._parent.get_name() }};
+  var events = {{ this.payload }};
+  var legendTypes = {{ this.legend }};
+  var cluster = L.markerClusterGroup({maxClusterRadius: 35, spiderfyOnMaxZoom: true,
+                                      showCoverageOnHover: false});
+  var areas = L.featureGroup();
+  function add(parent, tag, text, cls) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null && text !== "") { node.textContent = String(text); }
+    if (cls) { node.className = cls; }
+    parent.appendChild(node);
+    return node;
+  }
+  function row(parent, label, value) {
+    if (value === undefined || value === null || value === "") { return; }
+    var line = add(parent, "div", null, "nm-row");
+    add(line, "span", label + ": ", "nm-label");
+    add(line, "span", value);
+  }
+  function popup(e) {
+    var box = document.createElement("div");
+    box.className = "nm-popup";
+    box.setAttribute("data-event-id", e.id);
+    add(box, "div", e.type + (e.sub ? " / " + e.sub : ""), "nm-title");
+    row(box, "Date", e.date);
+    row(box, "Place", e.place);
+    row(box, "Placed", e.where + (e.gid ? " (GeoNames " + e.gid + ")" : ""));
+    row(box, "Actors", e.actors);
+    row(box, "Fatalities", e.fatalities);
+    row(box, "Notes", e.notes);
+    row(box, "Tags", e.tags);
+    if (e.evidence) { add(box, "blockquote", e.evidence, "nm-evidence"); }
+    var src = add(box, "div", null, "nm-row");
+    add(src, "span", "Source: ", "nm-label");
+    if (/^https?:\\/\\//i.test(e.url)) {
+      var a = add(src, "a", e.source || e.url);
+      a.href = e.url; a.target = "_blank"; a.rel = "noopener noreferrer";
+    } else {
+      add(src, "span", (e.source || "not recorded") + (e.url ? " (" + e.url + ")" : ""));
+    }
+    add(box, "div", "Event " + e.id, "nm-id");
+    return box;
+  }
+  events.forEach(function (e) {
+    var style = {color: "#222", weight: 1, fillColor: e.colour, fillOpacity: 0.9, radius: 7};
+    if (e.gp === 2) {
+      style = {color: e.colour, weight: 3, dashArray: "4 3", fillColor: "#fff",
+               fillOpacity: 0.6, radius: 9};
+    } else if (e.gp >= 3) {
+      var area = L.circle([e.lat, e.lon], {radius: e.r, color: e.colour, weight: 2,
+                                          dashArray: "6 6", fillColor: e.colour,
+                                          fillOpacity: 0.08, className: "nm-area"});
+      area.bindPopup(function () { return popup(e); }, {maxWidth: 380});
+      areas.addLayer(area);
+      style = {color: e.colour, weight: 3, fillColor: "#fff", fillOpacity: 0.6, radius: 11};
+    }
+    style.className = "nm-event nm-gp" + e.gp;
+    var marker = L.circleMarker([e.lat, e.lon], style);
+    marker.bindPopup(function () { return popup(e); }, {maxWidth: 380});
+    marker.bindTooltip(e.place + " · " + e.day);
+    cluster.addLayer(marker);
+  });
+  areas.addTo(map);
+  cluster.addTo(map);
+  map.getContainer().setAttribute("data-events-drawn", String(events.length));
+  var legend = L.control({position: "bottomright"});
+  legend.onAdd = function () {
+    var box = L.DomUtil.create("div", "nm-legend");
+    add(box, "div", "Event type", "nm-title");
+    legendTypes.forEach(function (t) {
+      var line = add(box, "div", null, "nm-row");
+      var swatch = add(line, "span", null, "nm-swatch");
+      swatch.style.background = t[1];
+      add(line, "span", t[0]);
+    });
+    add(box, "div", "● the place  ◌ near it  ◯ region / country", "nm-key");
+    L.DomEvent.disableClickPropagation(box);
+    return box;
+  };
+  legend.addTo(map);
+})();
+{% endmacro %}
+{% macro header(this, kwargs) %}
+<style>
+.nm-popup { font: 13px/1.4 system-ui, sans-serif; max-width: 360px; }
+.nm-popup .nm-title, .nm-legend .nm-title { font-weight: 600; margin-bottom: 4px; }
+.nm-label { color: #555; }
+.nm-evidence { margin: 6px 0; padding: 4px 8px; border-left: 3px solid #999;
+               color: #333; font-style: italic; }
+.nm-id { color: #888; font-size: 11px; margin-top: 4px; }
+.nm-legend { background: rgba(255,255,255,0.92); padding: 6px 10px; border-radius: 4px;
+             font: 12px/1.5 system-ui, sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.3); }
+.nm-swatch { display: inline-block; width: 12px; height: 12px; border-radius: 50%;
+             margin-right: 6px; vertical-align: -1px; border: 1px solid #222; }
+.nm-key { color: #555; margin-top: 4px; }
+</style>
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, records: list[dict[str, Any]], legend: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self._name = "EventsLayer"
+        self.records = records
+        self.payload = safe_json(records)
+        self.legend = safe_json(legend)
+
+
+def _bounds(records: list[dict[str, Any]]) -> list[list[float]] | None:
+    if not records:
+        return None
+    south = west = math.inf
+    north = east = -math.inf
+    for r in records:
+        # Widen by the drawn radius so areas fit on screen too (1 degree ~ 111 km).
+        dlat = r["r"] / 111_000
+        dlon = dlat / max(math.cos(math.radians(r["lat"])), 0.2)
+        south, north = min(south, r["lat"] - dlat), max(north, r["lat"] + dlat)
+        west, east = min(west, r["lon"] - dlon), max(east, r["lon"] + dlon)
+    return [[south, west], [north, east]]
+
+
+def build_map(
+    events: pd.DataFrame,
+    *,
+    extents_km: Mapping[int, float] | None = None,
+    height: int | str = "100%",
+) -> folium.Map:
+    """A folium map of the placed events; rows without coordinates are left to the table.
+
+    ``extents_km`` maps a geonameid to the radius drawn for region- and
+    country-level events (the gazetteer knows it); ``events`` may carry an
+    ``evidence`` column with the source sentence.
+    """
+    records = event_records(events, extents_km)
+    m = folium.Map(
+        location=DEFAULT_CENTER,
+        zoom_start=6,
+        tiles="OpenStreetMap",
+        control_scale=True,
+        max_zoom=18,
+        height=height,
+    )
+    # Per instance, never on the class: every map in the process would change.
+    m.default_js = list(assets.map_js())
+    m.default_css = list(assets.map_css())
+    types_present = sorted({r["type"] for r in records})
+    legend = [(t or "(no type)", type_colour(t)) for t in types_present]
+    EventsLayer(records, legend).add_to(m)
+    bounds = _bounds(records)
+    if bounds:
+        m.fit_bounds(bounds, padding=(20, 20), max_zoom=10)
+    return m
