@@ -122,8 +122,7 @@ def read_events(source: str | Path | bytes | io.IOBase, name: str | None = None)
     if absent and set(absent) - {"unplaced_reason"}:
         shown = [c for c in absent if c != "unplaced_reason"]
         warnings.append(
-            f"{label}: optional column(s) {', '.join(shown)} not in the file; "
-            "they are left empty."
+            f"{label}: optional column(s) {', '.join(shown)} not in the file; they are left empty."
         )
     for column in absent:
         raw[column] = _DEFAULTS.get(column, "")
@@ -200,7 +199,7 @@ def validate(raw: pd.DataFrame, label: str = "events") -> tuple[pd.DataFrame, pd
     for column, bound in (("latitude", 90), ("longitude", 180)):
         values = pd.to_numeric(text[column], errors="coerce")
         unreadable = values.isna() & (text[column] != "")
-        flag(unreadable, column, f"bad {column}", f"expected a number, got {{value!r}}")
+        flag(unreadable, column, f"bad {column}", "expected a number, got {value!r}")
         flag(
             values.abs() > bound,
             column,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Protocol
 
 import folium
 import pandas as pd
@@ -38,6 +38,25 @@ REGION_RADIUS_KM = 75.0
 """Area drawn for a region-level event whose extent is unknown."""
 
 DEFAULT_CENTER = (48.5, 31.5)
+
+
+class _PlaceLike(Protocol):
+    radius_km: float
+
+
+class _ById(Protocol):
+    def by_id(self, geonameid: int) -> _PlaceLike | None: ...
+
+
+def region_extents(events: pd.DataFrame, gazetteer: _ById) -> dict[int, float]:
+    """Radius to draw, by geonameid, for each region- or country-level event's place."""
+    wide = events[(events["geo_precision"] >= 3) & events["geonameid"].notna()]
+    sizes: dict[int, float] = {}
+    for gid in sorted(set(wide["geonameid"].astype(int))):
+        place = gazetteer.by_id(gid)
+        if place is not None and place.radius_km > 0:
+            sizes[gid] = float(place.radius_km)
+    return sizes
 
 
 def type_colour(event_type: object) -> str:
@@ -91,7 +110,9 @@ def event_records(
             radius = 0.0
         actors = " vs ".join(a for a in (_text(row.actor1), _text(row.actor2)) if a)
         place = ", ".join(
-            p for p in dict.fromkeys((_text(row.location), _text(row.admin1), _text(row.country))) if p
+            p
+            for p in dict.fromkeys((_text(row.location), _text(row.admin1), _text(row.country)))
+            if p
         )
         records.append(
             {

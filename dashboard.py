@@ -1,0 +1,211 @@
+"""newsmap dashboard: Streamlit UI only. It reads state, calls geo, renders.
+
+Run:  streamlit run dashboard.py [-- --events PATH] [-- --articles DIR]
+(or set NEWSMAP_EVENTS / NEWSMAP_ARTICLES).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import (
+    DataError,
+    EventFilter,
+    Gazetteer,
+    GazetteerError,
+    LoadReport,
+    actors_of,
+    build_map,
+    evidence,
+    filter_events,
+    map_html,
+    read_articles,
+    read_events,
+    region_extents,
+    rejection_message,
+    to_csv_bytes,
+)
+
+HERE = Path(__file__).resolve().parent
+TABLE_COLUMNS = [
+    "event_id",
+    "event_date",
+    "date_precision",
+    "event_type",
+    "sub_event_type",
+    "location",
+    "admin1",
+    "country",
+    "geo_precision",
+    "actor1",
+    "actor2",
+    "fatalities",
+    "notes",
+    "evidence",
+    "source",
+    "unplaced_reason",
+]
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="dashboard.py")
+    parser.add_argument(
+        "--events",
+        type=Path,
+        default=Path(os.environ.get("NEWSMAP_EVENTS", HERE / "data" / "events.csv")),
+    )
+    parser.add_argument(
+        "--articles",
+        type=Path,
+        default=Path(os.environ.get("NEWSMAP_ARTICLES", HERE / "data" / "articles")),
+    )
+    args, _ = parser.parse_known_args(argv)
+    return args
+
+
+@st.cache_data(show_spinner=False)
+def load_events(path: str, mtime: float) -> LoadReport:
+    """Cached on the file's path and modification time, so an edited file reloads."""
+    del mtime  # part of the cache key only
+    return read_events(Path(path), name=Path(path).name)
+
+
+@st.cache_data(show_spinner=False)
+def load_evidence(events: pd.DataFrame, folder: str) -> pd.Series:
+    return evidence(events, read_articles(Path(folder)))
+
+
+@st.cache_resource(show_spinner="Opening the gazetteer…")
+def open_gazetteer() -> Gazetteer | None:
+    try:
+        return Gazetteer.open()
+    except GazetteerError:
+        return None
+
+
+@st.cache_data(show_spinner=False)
+def extents(events: pd.DataFrame) -> dict[int, float]:
+    gazetteer = open_gazetteer()
+    return region_extents(events, gazetteer) if gazetteer else {}
+
+
+def show_problems(report: LoadReport) -> None:
+    for warning in report.warnings:
+        st.warning(warning)
+    rejected = report.rejected
+    if rejected.empty:
+        return
+    st.error(
+        f"{len(rejected)} of {report.rows_read} rows in {report.source} could not be loaded; "
+        "the other rows are shown. Fix them and load the file again."
+    )
+    with st.expander(f"Rejected rows ({len(rejected)})", expanded=True):
+        for _, row in rejected.head(50).iterrows():
+            st.text(rejection_message(row, report.source))
+        if len(rejected) > 50:
+            st.text(f"… and {len(rejected) - 50} more in the download.")
+        st.download_button(
+            "Download rejected rows (CSV)",
+            rejected.to_csv(index=False).encode("utf-8"),
+            file_name=f"{Path(report.source).stem}.rejected.csv",
+            mime="text/csv",
+        )
+
+
+def sidebar_filter(events: pd.DataFrame) -> EventFilter:
+    sb = st.sidebar
+    sb.header("Filters")
+    types = sb.multiselect("Event type", sorted(events["event_type"].dropna().unique()))
+    actors = sb.multiselect("Actor", actors_of(events))
+    places = sb.multiselect("Place", sorted(events["location"].dropna().unique()))
+    text = sb.text_input("Text in notes, places, actors")
+    start = end = None
+    dates = events["event_date"].dropna()
+    if not dates.empty:
+        first, last = dates.min().date(), dates.max().date()
+        if first < last:
+            start, end = st.slider(
+                "Timeline: event dates",
+                min_value=first,
+                max_value=last,
+                value=(first, last),
+                format="D MMM YYYY",
+                key="timeline",
+            )
+        else:
+            st.caption(f"All events on {first:%d %b %Y}.")
+    return EventFilter.of(types, actors, places, start, end, text)
+
+
+def file_stem(flt: EventFilter, first: date | None, last: date | None) -> str:
+    span = f"{first:%Y%m%d}-{last:%Y%m%d}" if first and last else "all-dates"
+    return f"newsmap-events-{span}"
+
+
+def main() -> None:
+    st.set_page_config(page_title="newsmap", page_icon="🗺️", layout="wide")
+    args = parse_args(sys.argv[1:])
+    st.title("newsmap")
+    try:
+        mtime = args.events.stat().st_mtime
+        report = load_events(str(args.events), mtime)
+    except FileNotFoundError:
+        st.error(f"No events file at {args.events}. Fix: pass --events PATH to an events CSV.")
+        st.stop()
+    except DataError as err:
+        st.error(str(err))
+        st.stop()
+    st.caption(f"{args.events.name} · dates are calendar dates of the events, as reported")
+    show_problems(report)
+
+    events = report.events.assign(evidence=load_evidence(report.events, str(args.articles)))
+    flt = sidebar_filter(events)
+    shown = filter_events(events, flt)
+    unplaced = int(shown["latitude"].isna().sum())
+    count = f"**{len(shown)} of {len(events)} events**"
+    if unplaced:
+        count += f" · {unplaced} without coordinates (in the table, not on the map)"
+    st.markdown(count)
+    if shown.empty:
+        st.info("No event matches these filters. Widen the date range or clear a filter.")
+
+    region_sizes = extents(events)
+    st_folium(
+        build_map(shown, extents_km=region_sizes),
+        returned_objects=[],
+        use_container_width=True,
+        height=560,
+        key="events-map",
+    )
+
+    st.dataframe(
+        shown[TABLE_COLUMNS],
+        hide_index=True,
+        use_container_width=True,
+        column_config={"event_date": st.column_config.DateColumn("event_date")},
+    )
+    stem = file_stem(flt, flt.start, flt.end)
+    left, right = st.columns(2)
+    left.download_button(
+        "Download these events (CSV)",
+        to_csv_bytes(shown.drop(columns="evidence")),
+        file_name=f"{stem}.csv",
+        mime="text/csv",
+    )
+    right.download_button(
+        "Download this map (HTML)",
+        map_html(shown, total=len(events), filters=flt.describe(), extents_km=region_sizes),
+        file_name=f"{stem}.html",
+        mime="text/html",
+    )
+
+
+main()

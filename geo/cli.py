@@ -1,0 +1,172 @@
+"""The ``newsmap`` command: a thin layer over the library.
+
+Other tools call it, so its commands, options and JSON shapes are a contract
+(DESIGN.md, "CLI contract"). Exit status 0 on success, 2 on bad input with a
+one-line reason on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from geo.errors import NewsmapError
+from geo.events import EventFilter, filter_events, read_events, to_csv_bytes
+from geo.export import events_geojson, map_html, write_map_html
+from geo.gazetteer import Gazetteer, Resolution
+
+MAX_ARTICLE_BYTES = 50 * 1024 * 1024
+
+
+class UsageError(NewsmapError, ValueError):
+    """The command line itself is wrong."""
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from err
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsmap", description="News reports in, a map of events out (offline)."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    geocode = sub.add_parser("geocode", help="resolve place names with the offline gazetteer")
+    geocode.add_argument("names", nargs="+", metavar="NAME")
+    geocode.add_argument("--context", metavar="TEXT", help="text whose other places are evidence")
+    geocode.add_argument("--json", action="store_true", help="write JSON to stdout")
+
+    places = sub.add_parser("places", help="find and resolve the places a text mentions")
+    places.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    places.add_argument("--json", action="store_true", help="one JSON line per file")
+
+    export = sub.add_parser("export", help="write a (filtered) view of an events file")
+    export.add_argument("--events", type=Path, default=Path("data/events.csv"), metavar="FILE")
+    export.add_argument("--type", action="append", default=[], dest="types", metavar="TYPE")
+    export.add_argument("--actor", action="append", default=[], dest="actors", metavar="ACTOR")
+    export.add_argument("--place", action="append", default=[], dest="places", metavar="PLACE")
+    export.add_argument("--from", type=_date, dest="start", metavar="YYYY-MM-DD")
+    export.add_argument("--to", type=_date, dest="end", metavar="YYYY-MM-DD")
+    export.add_argument("--text", default="", metavar="TEXT")
+    out = export.add_mutually_exclusive_group(required=True)
+    out.add_argument("--html", type=Path, metavar="OUT", help="standalone HTML map")
+    out.add_argument("--geojson", type=Path, metavar="OUT", help="GeoJSON points (lon, lat)")
+    out.add_argument("--csv", type=Path, metavar="OUT", help="CSV in the events schema")
+    export.add_argument(
+        "--self-contained",
+        action="store_true",
+        help="inline every script and style (always the case; kept for the contract)",
+    )
+    return parser
+
+
+def _read_text(path: Path) -> str:
+    try:
+        size = path.stat().st_size
+    except OSError as err:
+        raise UsageError(f"{path}: cannot read ({err.strerror}).") from err
+    if size > MAX_ARTICLE_BYTES:
+        raise UsageError(
+            f"{path}: {size / 1e6:.0f} MB is more than the {MAX_ARTICLE_BYTES // 2**20} MiB "
+            "an article may be. Fix: split the file."
+        )
+    data = path.read_bytes()
+    if b"\x00" in data:
+        raise UsageError(f"{path}: binary data, not text. Fix: give a UTF-8 text file.")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise UsageError(
+            f"{path}: not UTF-8 (byte {err.start}). Fix: convert it, e.g. iconv -f cp1252 -t utf-8."
+        ) from err
+
+
+def _describe(r: Resolution) -> str:
+    if r.place is None:
+        options = ", ".join(f"{p.name} ({p.geonameid}, {p.country})" for p in r.alternatives[:5])
+        return f"{r.query}: unresolved ({r.reason})" + (
+            f"; candidates: {options}" if options else ""
+        )
+    p = r.place
+    where = ", ".join(x for x in (p.admin1, p.country_name) if x)
+    return (
+        f"{r.query}: {p.name}, {where} [{p.geonameid}] {p.latitude:.5f},{p.longitude:.5f} "
+        f"precision {r.precision} score {r.score:.2f}"
+    )
+
+
+def cmd_geocode(args: argparse.Namespace) -> int:
+    with Gazetteer.open() as gazetteer:
+        results = [gazetteer.geocode(name, context=args.context) for name in args.names]
+    if args.json:
+        json.dump([r.to_dict() for r in results], sys.stdout, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        for r in results:
+            print(_describe(r))
+    return 0
+
+
+def cmd_places(args: argparse.Namespace) -> int:
+    texts = [(path, _read_text(path)) for path in args.files]
+    with Gazetteer.open() as gazetteer:
+        for path, text in texts:
+            mentions = gazetteer.places(text)
+            if args.json:
+                line = {"file": str(path), "mentions": [m.to_dict() for m in mentions]}
+                print(json.dumps(line, ensure_ascii=False))
+                continue
+            print(f"{path}: {len(mentions)} place mentions")
+            for m in mentions:
+                print(f"  {m.start}-{m.end} {_describe(m.resolution)}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    report = read_events(args.events)
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if len(report.rejected):
+        print(f"warning: {report.summary()}", file=sys.stderr)
+    flt = EventFilter.of(args.types, args.actors, args.places, args.start, args.end, args.text)
+    shown = filter_events(report.events, flt)
+    if args.html:
+        html = map_html(shown, total=len(report.events), filters=flt.describe())
+        write_map_html(args.html, html)
+        target = args.html
+    elif args.geojson:
+        args.geojson.write_text(json.dumps(events_geojson(shown), ensure_ascii=False), "utf-8")
+        target = args.geojson
+    else:
+        args.csv.write_bytes(to_csv_bytes(shown))
+        target = args.csv
+    print(f"{len(shown)} of {len(report.events)} events ({flt.describe()}) -> {target}")
+    return 0
+
+
+COMMANDS = {"geocode": cmd_geocode, "places": cmd_places, "export": cmd_export}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except NewsmapError as err:
+        print(f"newsmap {args.command}: {err}", file=sys.stderr)
+        return 2
+    except OSError as err:
+        print(f"newsmap {args.command}: {err}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,91 @@
+"""The dashboard's logic under Streamlit's AppTest (no browser: the map itself is
+covered by the browser tests, since AppTest cannot see inside st_folium)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from .conftest import ROOT, SEED_EVENTS
+
+DASHBOARD = str(ROOT / "dashboard.py")
+
+
+def run_app(monkeypatch: pytest.MonkeyPatch, events: Path) -> AppTest:
+    monkeypatch.setenv("NEWSMAP_EVENTS", str(events))
+    at = AppTest.from_file(DASHBOARD, default_timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def count_line(at: AppTest) -> str:
+    lines = [m.value for m in at.markdown if " events**" in m.value]
+    assert len(lines) == 1, [m.value for m in at.markdown]
+    return lines[0]
+
+
+@pytest.fixture
+def seed_app(monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
+    yield run_app(monkeypatch, SEED_EVENTS)
+
+
+def test_seed_shows_every_event(seed_app: AppTest) -> None:
+    assert count_line(seed_app).startswith("**17 of 17 events**")
+    assert not seed_app.error
+    table = seed_app.dataframe[0].value
+    assert len(table) == 17
+
+
+def test_type_filter_narrows_the_count_and_table(seed_app: AppTest) -> None:
+    seed_app.sidebar.multiselect[0].select("Battles").run()
+    assert count_line(seed_app).startswith("**3 of 17 events**")
+    assert set(seed_app.dataframe[0].value["location"]) == {"Irpin", "Trostyanets", "Makariv"}
+
+
+def test_timeline_slider_narrows_the_count(seed_app: AppTest) -> None:
+    slider = seed_app.slider(key="timeline")
+    assert slider.value == (date(2022, 3, 1), date(2022, 3, 29))
+    slider.set_range(date(2022, 3, 28), date(2022, 3, 28)).run()
+    assert count_line(seed_app).startswith("**3 of 17 events**")
+
+
+def test_place_and_text_filters(seed_app: AppTest) -> None:
+    seed_app.sidebar.multiselect[2].select("Kyiv").run()
+    assert count_line(seed_app).startswith("**3 of 17 events**")
+    seed_app.sidebar.text_input[0].input("religious").run()
+    assert count_line(seed_app).startswith("**1 of 17 events**")
+
+
+def test_no_match_says_so(seed_app: AppTest) -> None:
+    seed_app.sidebar.text_input[0].input("no such words anywhere").run()
+    assert count_line(seed_app).startswith("**0 of 17 events**")
+    assert any("No event matches" in i.value for i in seed_app.info)
+
+
+def test_bad_rows_are_reported_and_good_rows_shown(
+    monkeypatch: pytest.MonkeyPatch, bad_events_file: Path
+) -> None:
+    at = run_app(monkeypatch, bad_events_file)
+    assert count_line(at).startswith("**2 of 2 events**")
+    assert "3 of 5 rows in messy events.csv could not be loaded" in at.error[0].value
+    messages = [t.value for t in at.text]
+    assert any(
+        m.startswith("messy events.csv, line 3, column 'event_date'") and "YYYY-MM-DD" in m
+        for m in messages
+    )
+    assert any("line 4, column 'latitude'" in m and "95" in m for m in messages)
+    assert any("line 5, column 'event_id'" in m and "already used" in m for m in messages)
+
+
+def test_unreadable_file_is_an_error_not_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    path = tmp_path / "nodate.csv"
+    path.write_text("event_id,location\na,Kyiv\n")
+    at = run_app(monkeypatch, path)
+    assert "missing required column(s) 'event_date', 'event_type'" in at.error[0].value

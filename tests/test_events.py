@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from geo.errors import DataError
+from geo.events import (
+    SCHEMA,
+    EventFilter,
+    actors_of,
+    filter_events,
+    read_events,
+    rejection_message,
+    to_csv_bytes,
+)
+
+from .conftest import SEED_EVENTS
+
+
+@pytest.fixture(scope="module")
+def seed() -> pd.DataFrame:
+    report = read_events(SEED_EVENTS)
+    assert report.rejected.empty, report.rejected
+    return report.events
+
+
+def test_seed_loads_with_the_schema(seed: pd.DataFrame) -> None:
+    assert list(seed.columns) == list(SCHEMA)
+    assert len(seed) == 17
+    assert str(seed["event_date"].dtype).startswith("datetime64")
+    assert seed["latitude"].dtype == "Float64"
+    assert seed["geonameid"].dtype == "Int64"
+    assert seed["event_type"].dtype == "category"
+    assert seed["event_id"].is_unique
+
+
+def test_bad_rows_are_rejected_with_line_column_and_reason(bad_events_file: Path) -> None:
+    report = read_events(bad_events_file)
+    assert list(report.events["event_id"]) == ["good-1", "good-2"]
+    rejected = report.rejected.set_index("line")
+    assert report.rows_read == 5 == len(report.events) + len(report.rejected)
+    assert rejected.loc[3, "column"] == "event_date"
+    assert "YYYY-MM-DD" in rejected.loc[3, "reason"] and "28/03/2022" in rejected.loc[3, "reason"]
+    assert rejected.loc[4, "column"] == "latitude"
+    assert "between -90 and 90" in rejected.loc[4, "reason"] and "95" in rejected.loc[4, "reason"]
+    assert rejected.loc[5, "problem"] == "duplicate id"
+    # The original text of every rejected row is kept, to fix and load again.
+    assert rejected.loc[3, "event_date"] == "28/03/2022"
+    assert rejected.loc[5, "notes"] == "same id again"
+    message = rejection_message(report.rejected.iloc[0], "messy events.csv")
+    assert message.startswith("messy events.csv, line 3, column 'event_date'")
+    assert "3 rejected (1 bad date, 1 latitude out of range, 1 duplicate id)" in report.summary()
+
+
+def test_missing_optional_columns_warn_and_load(bad_events_file: Path) -> None:
+    report = read_events(bad_events_file)
+    assert any("actor1" in w and "left empty" in w for w in report.warnings)
+    assert report.events["actor1"].isna().all()
+    assert (report.events["date_precision"] == "day").all()
+
+
+def test_missing_required_column_names_it_and_the_fix(tmp_path: Path) -> None:
+    path = tmp_path / "no-dates.csv"
+    path.write_text("event_id,event_type,location,latitude,longitude\na,Battles,Kyiv,50,30\n")
+    with pytest.raises(DataError, match=r"no-dates.csv: missing required column\(s\) 'event_date'"):
+        read_events(path)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"event_id,event_date\n\xff\xfe,2022\n", "not UTF-8"),
+        (b"", "not a readable CSV"),
+    ],
+)
+def test_unreadable_files_raise_data_error(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "broken.csv"
+    path.write_bytes(content)
+    with pytest.raises(DataError, match=message):
+        read_events(path)
+    with pytest.raises(ValueError):  # DataError is a ValueError too
+        read_events(path)
+
+
+def test_rows_without_coordinates_are_kept_with_a_reason(tmp_path: Path) -> None:
+    path = tmp_path / "unplaced.csv"
+    path.write_text(
+        "event_id,event_date,event_type,location,latitude,longitude\n"
+        "a,2022-03-28,Battles,Somewhere,,\n"
+        "b,2022-03-28,Battles,Half,50.1,\n"
+    )
+    report = read_events(path)
+    assert list(report.events["event_id"]) == ["a"]
+    assert report.events.loc[0, "unplaced_reason"] == "no coordinates in the file"
+    assert report.rejected.iloc[0]["problem"] == "half a coordinate"
+
+
+def test_filters(seed: pd.DataFrame) -> None:
+    assert len(filter_events(seed, EventFilter())) == 17
+    battles = filter_events(seed, EventFilter.of(event_types=["Battles"]))
+    assert set(battles["location"]) == {"Irpin", "Trostyanets", "Makariv"}
+    march_28 = filter_events(seed, EventFilter.of(start=date(2022, 3, 28), end=date(2022, 3, 28)))
+    assert set(march_28["location"]) == {"Irpin", "Rivne region", "Ukraine"}
+    kyiv = filter_events(seed, EventFilter.of(places=["Kyiv"]))
+    assert len(kyiv) == 3
+    cyber = filter_events(seed, EventFilter.of(text="CYBER"))
+    assert list(cyber["location"]) == ["Ukraine"]
+    ukraine_forces = "Military Forces of Ukraine (2019-)"
+    assert ukraine_forces in actors_of(seed)
+    by_actor = filter_events(seed, EventFilter.of(actors=[ukraine_forces]))
+    assert len(by_actor) and all(
+        ukraine_forces in (a1, a2)
+        for a1, a2 in zip(by_actor["actor1"], by_actor["actor2"], strict=True)
+    )
+    none = filter_events(seed, EventFilter.of(event_types=["Riots"]))
+    assert none.empty
+
+
+def test_filter_describe_names_what_is_active() -> None:
+    flt = EventFilter.of(event_types=["Battles"], start=date(2022, 3, 26), end=date(2022, 3, 29))
+    assert flt.describe() == "2022-03-26 to 2022-03-29; type: Battles"
+    assert EventFilter().describe() == "all events"
+
+
+def test_csv_round_trip_is_lossless(seed: pd.DataFrame, tmp_path: Path) -> None:
+    path = tmp_path / "out.csv"
+    path.write_bytes(to_csv_bytes(seed))
+    again = read_events(path)
+    assert again.rejected.empty
+    pd.testing.assert_frame_equal(again.events, seed)
