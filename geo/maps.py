@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 import folium
@@ -256,6 +256,62 @@ class EventsLayer(MacroElement):
         self.legend = safe_json(legend)
 
 
+class OfflineBackdrop(MacroElement):
+    """When the base tiles cannot load (no internet), show reference places instead.
+
+    An offline map is otherwise dots on grey; a few labelled cities give the
+    reader their bearings. Nothing is shown while tiles load normally.
+    """
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function () {
+  var map = {{ this._parent.get_name() }};
+  var places = {{ this.payload }};
+  // Below the event shapes (overlayPane, z-index 400), above the tiles.
+  var pane = map.createPane("nm-landmarks");
+  pane.style.zIndex = 350;
+  pane.style.pointerEvents = "none";
+  var layer = L.layerGroup();
+  places.forEach(function (p) {
+    var label = document.createElement("span");
+    label.textContent = p[0];
+    var icon = L.divIcon({className: "nm-landmark", html: label, iconSize: null});
+    L.marker([p[1], p[2]], {icon: icon, pane: "nm-landmarks",
+                                 interactive: false, keyboard: false}).addTo(layer);
+  });
+  var offline = false;
+  function goOffline() {
+    if (offline) { return; }
+    offline = true;
+    map.getContainer().classList.add("nm-offline");
+    layer.addTo(map);
+    map.attributionControl.addAttribution("Base map unavailable: reference places from GeoNames");
+  }
+  map.eachLayer(function (l) { if (l instanceof L.TileLayer) { l.on("tileerror", goOffline); } });
+})();
+{% endmacro %}
+{% macro header(this, kwargs) %}
+<style>
+.nm-offline { background: #f4f1ea !important; }
+.nm-offline .leaflet-tile { visibility: hidden; }
+.nm-landmark span { position: relative; left: 6px; top: -8px; white-space: nowrap;
+                    font: 12px/1 system-ui, sans-serif; color: #555;
+                    text-shadow: 0 0 3px #fff, 0 0 3px #fff; }
+.nm-landmark::before { content: ""; position: absolute; left: -3px; top: -3px; width: 6px;
+                       height: 6px; border-radius: 50%; background: #999; }
+</style>
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, landmarks: Sequence[tuple[str, float, float]]) -> None:
+        super().__init__()
+        self._name = "OfflineBackdrop"
+        self.payload = safe_json([[n, round(lat, 4), round(lon, 4)] for n, lat, lon in landmarks])
+
+
 def _bounds(records: list[dict[str, Any]]) -> list[list[float]] | None:
     if not records:
         return None
@@ -275,12 +331,14 @@ def build_map(
     *,
     extents_km: Mapping[int, float] | None = None,
     height: int | str = "100%",
+    landmarks: Sequence[tuple[str, float, float]] = (),
 ) -> folium.Map:
     """A folium map of the placed events; rows without coordinates are left to the table.
 
     ``extents_km`` maps a geonameid to the radius drawn for region- and
     country-level events (the gazetteer knows it); ``events`` may carry an
-    ``evidence`` column with the source sentence.
+    ``evidence`` column with the source sentence. ``landmarks`` (name, lat,
+    lon) are shown only when the base tiles cannot load.
     """
     records = event_records(events, extents_km)
     m = folium.Map(
@@ -296,6 +354,8 @@ def build_map(
     m.default_css = list(assets.map_css())
     types_present = sorted({r["type"] for r in records})
     legend = [(t or "(no type)", type_colour(t)) for t in types_present]
+    if landmarks:
+        OfflineBackdrop(landmarks).add_to(m)
     EventsLayer(records, legend).add_to(m)
     bounds = _bounds(records)
     if bounds:

@@ -1,0 +1,48 @@
+"""newsmap's library: news reports in, a table of events and a map out.
+
+Nothing here imports streamlit; the dashboard and the CLI sit on this API.
+"""
+
+from geo.articles import Article, evidence, read_article, read_articles
+from geo.errors import DataError, ExportError, GazetteerError, GeocodingError, NewsmapError
+from geo.events import (
+    EventFilter,
+    LoadReport,
+    actors_of,
+    empty_events,
+    filter_events,
+    read_events,
+    rejection_message,
+    to_csv_bytes,
+)
+from geo.export import map_html, write_map_html
+from geo.gazetteer import Gazetteer, Mention, Place, Resolution
+from geo.maps import build_map, region_extents
+
+__all__ = [
+    "Article",
+    "DataError",
+    "EventFilter",
+    "ExportError",
+    "Gazetteer",
+    "GazetteerError",
+    "GeocodingError",
+    "LoadReport",
+    "Mention",
+    "NewsmapError",
+    "Place",
+    "Resolution",
+    "actors_of",
+    "build_map",
+    "empty_events",
+    "evidence",
+    "filter_events",
+    "map_html",
+    "read_article",
+    "read_articles",
+    "read_events",
+    "region_extents",
+    "rejection_message",
+    "to_csv_bytes",
+    "write_map_html",
+]

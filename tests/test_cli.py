@@ -1,0 +1,104 @@
+"""The newsmap command as other tools call it: a real process, real files."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT, SEED_ARTICLE, SEED_EVENTS
+
+
+def newsmap(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "geo.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        timeout=300,
+    )
+
+
+def test_geocode_json_follows_the_contract() -> None:
+    result = newsmap("geocode", "Kyiv", "Trostyanets", "--context", "south of Sumy", "--json")
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert [r["query"] for r in rows] == ["Kyiv", "Trostyanets"]
+    keys = {"query", "name", "geonameid", "latitude", "longitude", "country", "admin1"}
+    keys |= {"precision", "score", "alternatives"}
+    assert all(set(r) == keys for r in rows)
+    assert rows[0]["geonameid"] == 703448
+    assert rows[1]["geonameid"] == 691255
+
+
+def test_geocode_text_output_is_one_line_per_name() -> None:
+    result = newsmap("geocode", "Kyiv")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Kyiv: Kyiv") and "[703448]" in result.stdout
+
+
+def test_places_json_is_one_line_per_file(tmp_path: Path) -> None:
+    other = tmp_path / "other.txt"
+    other.write_text("Shelling was reported in Kharkiv on Sunday.", encoding="utf-8")
+    result = newsmap("places", str(SEED_ARTICLE), str(other), "--json")
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["file"] for line in lines] == [str(SEED_ARTICLE), str(other)]
+    text = SEED_ARTICLE.read_text(encoding="utf-8")
+    ids = {m["geonameid"] for m in lines[0]["mentions"]}
+    assert {703448, 707565, 710735, 691255, 702337, 688342, 692194, 745044} <= ids
+    for m in lines[0]["mentions"]:
+        assert text[m["start"] : m["end"]] == m["text"]
+    assert [m["text"] for m in lines[1]["mentions"]] == ["Kharkiv"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b"\x00\x01\x02binary", "binary"), (b"caf\xe9 in Kyiv", "not UTF-8")],
+)
+def test_places_bad_input_exits_2_with_one_line(
+    tmp_path: Path, content: bytes, message: str
+) -> None:
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    result = newsmap("places", str(path))
+    assert result.returncode == 2
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_places_on_empty_text_is_an_empty_answer(tmp_path: Path) -> None:
+    path = tmp_path / "empty.txt"
+    path.write_text("")
+    result = newsmap("places", str(path), "--json")
+    assert result.returncode == 0
+    assert json.loads(result.stdout) == {"file": str(path), "mentions": []}
+
+
+def test_export_writes_each_format(tmp_path: Path) -> None:
+    html, geojson, csv = tmp_path / "m.html", tmp_path / "m.geojson", tmp_path / "m.csv"
+    base = ("export", "--events", str(SEED_EVENTS), "--type", "Battles")
+    for flag, path in (("--html", html), ("--geojson", geojson), ("--csv", csv)):
+        result = newsmap(*base, flag, str(path))
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.startswith("3 of 17 events (type: Battles)")
+    assert "data-events-drawn" in html.read_text()
+    assert len(json.loads(geojson.read_text())["features"]) == 3
+    assert len(csv.read_text().splitlines()) == 4
+
+
+def test_export_with_a_missing_file_exits_2(tmp_path: Path) -> None:
+    result = newsmap("export", "--events", str(tmp_path / "nope.csv"), "--csv", "x.csv")
+    assert result.returncode == 2
+    assert "no such file" in result.stderr
+
+
+def test_export_with_a_bad_date_exits_2() -> None:
+    result = newsmap("export", "--from", "29/03/2022", "--csv", "x.csv")
+    assert result.returncode == 2
+    assert "YYYY-MM-DD" in result.stderr
