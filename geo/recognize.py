@@ -1,0 +1,445 @@
+"""Find candidate place mentions in running text (pure functions).
+
+The recogniser knows no places itself: it is handed a ``classify`` function
+that says whether a folded key is a place name, a demonym, a stop word or
+nothing. It works on runs of capitalised words, tries the longest known name
+first, and applies the rules that keep person and organisation names out
+("Vladimir Putin", "President Vladimir", "BACK STORY"). It also reads the cues
+around a name that the resolver treats as evidence: "X region", "the city of
+X", "X, Ukraine", "X in eastern Ukraine", "Ukraine's X", "south of X",
+"near X".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from geo.names import APOSTROPHES, HYPHENS, fold
+
+Kind = Literal["place", "demonym", "stop"]
+Classify = Callable[[str], "Kind | None"]
+
+MAX_NAME_TOKENS = 5
+
+_LETTER = r"[^\W\d_]"
+# A word: letters joined by internal hyphens or apostrophes ("Ivano-Frankivsk",
+# "Ukraine’s"), or an initialism with periods ("U.S.").
+_WORD = re.compile(rf"(?:{_LETTER}\.){{2,}}|{_LETTER}+(?:[{HYPHENS}{APOSTROPHES}]{_LETTER}+)*")
+_POSSESSIVE = re.compile(rf"[{APOSTROPHES}]s$")
+
+# Lower-case words allowed inside a multi-word name ("Bosnia and Herzegovina").
+CONNECTORS = frozenset(
+    [
+        "of",
+        "and",
+        "de",
+        "del",
+        "della",
+        "di",
+        "da",
+        "la",
+        "le",
+        "les",
+        "el",
+        "al",
+        "am",
+        "an",
+        "der",
+        "den",
+        "sur",
+        "upon",
+        "on",
+    ]
+)
+# Words after a name that ask for the administrative unit, not the town.
+ADMIN_CUES = frozenset(
+    [
+        "region",
+        "regions",
+        "oblast",
+        "oblasts",
+        "province",
+        "provinces",
+        "governorate",
+        "voblast",
+        "state",
+    ]
+)
+# Capitalised words that may follow a place without making it part of a
+# longer proper name ("Kyiv Mayor Vitali Klitschko", "Sumy Oblast").
+PLACE_FOLLOWERS = ADMIN_CUES | frozenset(
+    ["mayor", "governor", "city", "region", "oblast", "province", "district", "raion", "airport"]
+)
+# Titles: a name right after one of these is a person's ("President Vladimir").
+TITLES = frozenset(
+    [
+        "president",
+        "minister",
+        "secretary",
+        "senator",
+        "sen",
+        "rep",
+        "representative",
+        "governor",
+        "mayor",
+        "general",
+        "gen",
+        "colonel",
+        "col",
+        "captain",
+        "capt",
+        "major",
+        "maj",
+        "admiral",
+        "adm",
+        "marshal",
+        "sergeant",
+        "sgt",
+        "lieutenant",
+        "lt",
+        "commander",
+        "cmdr",
+        "chief",
+        "deputy",
+        "ambassador",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "chancellor",
+        "king",
+        "queen",
+        "prince",
+        "princess",
+        "pope",
+        "patriarch",
+        "metropolitan",
+        "bishop",
+        "archbishop",
+        "father",
+        "rev",
+        "judge",
+        "justice",
+        "officer",
+        "professor",
+        "prof",
+        "dr",
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "sir",
+        "lady",
+        "lord",
+        "dame",
+        "sheikh",
+        "emir",
+        "ayatollah",
+        "premier",
+        "premiere",
+        "chairman",
+        "chairwoman",
+        "director",
+        "head",
+        "leader",
+        "saint",
+    ]
+)
+# Adjectives that may precede a place inside a capitalised run ("Western Ukraine").
+DIRECTION_ADJECTIVES = frozenset(
+    [
+        "north",
+        "south",
+        "east",
+        "west",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "central",
+        "northeastern",
+        "northwestern",
+        "southeastern",
+        "southwestern",
+        "north-eastern",
+        "north-western",
+        "south-eastern",
+        "south-western",
+        "upper",
+        "lower",
+        "greater",
+    ]
+)
+_DIR = r"(?:north|south|east|west)(?:[-\s]?(?:east|west))?"
+_NEAR_BEFORE = re.compile(
+    rf"\b(?:near|nearby|outside|around|close\s+to|outskirts\s+of|vicinity\s+of|{_DIR}\s+of)\s+(?:the\s+)?$",
+    re.I,
+)
+_CITY_BEFORE = re.compile(
+    r"\b(?:city|town|village|settlement|suburb|capital|port|hamlet)\s+of\s+$", re.I
+)
+_IN_BEFORE_PARENT = re.compile(
+    rf"^\s*(?:,\s*)?in\s+(?:the\s+)?(?:(?:{_DIR})(?:ern)?\s+|central\s+)?$", re.I
+)
+_COMMA_BEFORE_PARENT = re.compile(r"^\s*,\s*$")
+_ANCHOR_GAP = re.compile(
+    rf"^(?P<gap>[^.!?;]{{0,40}}?)\b(?P<dir>{_DIR})(?:ern)?\s+of\s+(?:the\s+(?:city|town|village)\s+of\s+)?$",
+    re.I,
+)
+_SENTENCE_END = re.compile(r"(?:^|[.!?:;]|\n)[\s\"'“”‘’(\[]*$")
+
+
+@dataclass(frozen=True)
+class Found:
+    """One recognised name in a text.
+
+    start/end cover what is shown to the user (the name plus a following cue
+    word such as "region"); key is the folded name alone.
+    """
+
+    start: int
+    end: int
+    text: str
+    key: str
+    kind: Kind
+    cue: str | None = None  # "admin" after "X region"; "city" after "the city of"
+    near: bool = False  # "near X", "south of X": the event is near, not at, X
+    parent: int | None = None  # index of a containing mention ("X, Ukraine")
+    anchor: int | None = None  # index of a reference mention ("south of Sumy")
+    direction: str | None = None  # compass direction of self from anchor
+
+
+@dataclass(frozen=True)
+class _Token:
+    start: int
+    end: int  # end of the name part (possessive excluded)
+    text: str  # the raw word
+    possessive: bool
+
+    @property
+    def capitalised(self) -> bool:
+        return self.text[:1].isupper()
+
+    @property
+    def all_caps(self) -> bool:
+        letters = [ch for ch in self.text if ch.isalpha()]
+        return len(letters) >= 2 and all(ch.isupper() for ch in letters)
+
+
+def tokenize(text: str) -> list[_Token]:
+    """Words of the text with their offsets; a possessive "'s" is cut off the name."""
+    tokens = []
+    for m in _WORD.finditer(text):
+        word = m.group()
+        end = m.end()
+        poss = bool(_POSSESSIVE.search(word)) and len(word) > 3
+        if poss:
+            end -= 2
+        tokens.append(_Token(m.start(), end, word, poss))
+    return tokens
+
+
+def sentence_initial(text: str, pos: int) -> bool:
+    """True when pos starts a sentence, a line or the text."""
+    return bool(_SENTENCE_END.search(text, 0, pos)) if pos else True
+
+
+def _only_space_between(text: str, a: _Token, b: _Token) -> bool:
+    gap = text[a.start + len(a.text) : b.start]
+    return gap != "" and gap.strip() == ""
+
+
+def _is_dateline(text: str, tokens: list[_Token], i: int, j: int) -> bool:
+    """An all-caps dateline such as "KYIV, Ukraine (AP) —" at the start of a line."""
+    first, last = tokens[i], tokens[j - 1]
+    line_start = text.rfind("\n", 0, first.start) + 1
+    return text[line_start : first.start].strip() == "" and text[
+        last.start + len(last.text) :
+    ].startswith(",")
+
+
+def find(text: str, classify: Classify) -> list[Found]:
+    """Recognise names in text: places and demonyms, in text order.
+
+    ``classify(key)`` must return "place", "demonym", "stop" or None for a
+    folded key. Returned offsets satisfy ``text[f.start:f.end] == f.text``.
+    """
+    if not text:
+        return []
+    tokens = tokenize(text)
+    raw: list[tuple[int, int, str, Kind]] = []  # token span i..j, key, kind
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if not tok.capitalised:
+            i += 1
+            continue
+        hit = _longest_match(text, tokens, i, classify)
+        if hit is None:
+            i += 1
+            continue
+        j, key, kind = hit
+        if kind == "place" and _part_of_longer_name(text, tokens, i, j, classify):
+            i = j
+            continue
+        if kind in ("place", "demonym"):
+            raw.append((i, j, key, kind))
+        i = j
+    return _attach_cues(text, tokens, raw)
+
+
+def _longest_match(
+    text: str, tokens: list[_Token], i: int, classify: Classify
+) -> tuple[int, str, Kind] | None:
+    """Longest run of tokens from i whose folded text is known to classify."""
+    end = i + 1
+    limit = min(len(tokens), i + MAX_NAME_TOKENS)
+    # Extend the run over capitalised words and inner connectors, stopping at
+    # punctuation or at a possessive (which closes a name).
+    while end < limit and not tokens[end - 1].possessive:
+        nxt = tokens[end]
+        if not _only_space_between(text, tokens[end - 1], nxt):
+            break
+        if not (nxt.capitalised or nxt.text in CONNECTORS):
+            break
+        end += 1
+    for j in range(end, i, -1):
+        last = tokens[j - 1]
+        if not last.capitalised:
+            continue
+        caps = [t.all_caps for t in tokens[i:j]]
+        span = text[tokens[i].start : last.end]
+        key = fold(span)
+        kind = classify(key)
+        if kind is None:
+            continue
+        if kind == "stop":
+            return (j, key, "stop")
+        if any(caps) and not _acronym_ok(text, tokens, i, j, span):
+            continue
+        return (j, key, kind)
+    return None
+
+
+def _acronym_ok(text: str, tokens: list[_Token], i: int, j: int, span: str) -> bool:
+    """All-caps words match only as initialisms ("US", "UK") or in a dateline."""
+    letters = [ch for ch in span if ch.isalpha()]
+    if len(letters) <= 3 and j == i + 1:
+        return True
+    return _is_dateline(text, tokens, i, j)
+
+
+def _part_of_longer_name(
+    text: str, tokens: list[_Token], i: int, j: int, classify: Classify
+) -> bool:
+    """True when the match sits inside a longer capitalised name it is not.
+
+    "Vladimir Putin", "Lloyd Austin", "President Vladimir" and "Kyiv
+    Independent" are people or organisations; "Sumy Oblast", "Kyiv Mayor" and
+    "Western Ukraine" are places.
+    """
+    last = tokens[j - 1]
+    if j < len(tokens) and not last.possessive:
+        nxt = tokens[j]
+        follower = fold(nxt.text)
+        if (
+            nxt.capitalised
+            and _only_space_between(text, last, nxt)
+            and follower not in PLACE_FOLLOWERS
+            and classify(follower) != "place"
+        ):
+            return True
+    if i > 0:
+        prev = tokens[i - 1]
+        if prev.capitalised and not prev.possessive and _only_space_between(text, prev, tokens[i]):
+            word = fold(prev.text)
+            if prev.text[-1:].islower() and re.search(f"[{HYPHENS}]", prev.text):
+                return False  # an adjectival compound: "Russian-speaking Donbas"
+            if word in TITLES:
+                return True
+            if word in DIRECTION_ADJECTIVES:
+                return False
+            kind = classify(word)
+            if kind in ("stop", "demonym"):
+                return False
+            if sentence_initial(text, prev.start) and kind is None:
+                return False
+            return kind is None
+    return False
+
+
+def _attach_cues(
+    text: str, tokens: list[_Token], raw: list[tuple[int, int, str, Kind]]
+) -> list[Found]:
+    """Turn token matches into Found records with their cues and relations."""
+    found: list[Found] = []
+    for i, j, key, kind in raw:
+        start, end = tokens[i].start, tokens[j - 1].end
+        cue = None
+        near = False
+        if kind == "place":
+            if j < len(tokens) and fold(tokens[j].text) in ADMIN_CUES:
+                nxt = tokens[j]
+                if _only_space_between(text, tokens[j - 1], nxt) and not tokens[j - 1].possessive:
+                    cue = "admin"
+                    end = nxt.end
+            before = text[max(0, start - 40) : start]
+            if cue is None and _CITY_BEFORE.search(before):
+                cue = "city"
+            near = bool(_NEAR_BEFORE.search(before))
+        found.append(Found(start, end, text[start:end], key, kind, cue, near))
+    return _relate(text, found)
+
+
+def _relate(text: str, found: list[Found]) -> list[Found]:
+    """Link each place to a parent ("X, Ukraine", "Ukraine's X", "X in eastern
+    Ukraine") and to an anchor ("X ..., south of Y")."""
+    places = [k for k, f in enumerate(found) if f.kind == "place"]
+    out = list(found)
+    for pos, k in enumerate(places):
+        f = found[k]
+        parent = anchor = None
+        direction = None
+        if pos + 1 < len(places):
+            n = places[pos + 1]
+            gap = text[f.end : found[n].start]
+            if _COMMA_BEFORE_PARENT.match(gap) or _IN_BEFORE_PARENT.match(gap):
+                parent = n
+            else:
+                m = _ANCHOR_GAP.match(gap)
+                if m:
+                    anchor = n
+                    direction = _compass(m.group("dir"))
+        if parent is None and pos > 0:
+            p = places[pos - 1]
+            prev = found[p]
+            gap = text[prev.end : f.start]
+            if re.fullmatch(rf"[{APOSTROPHES}]s\s+", gap):
+                parent = p
+        if parent is not None or anchor is not None:
+            out[k] = Found(
+                f.start, f.end, f.text, f.key, f.kind, f.cue, f.near, parent, anchor, direction
+            )
+    return out
+
+
+def _compass(word: str) -> str:
+    """ "north-east" / "northeast" / "North East" -> "northeast"."""
+    return re.sub(r"[-\s]", "", word.lower())
+
+
+def parse_query(query: str) -> tuple[str, str | None]:
+    """Split a geocode query into its name and cue: "Rivne region" -> ("Rivne", "admin").
+
+    Also understands "the city of X" and "X Oblast" in any case.
+    """
+    q = query.strip()
+    m = re.match(r"^(?:the\s+)?(?:city|town|village)\s+of\s+(.+)$", q, re.I)
+    if m:
+        return m.group(1).strip(), "city"
+    words = q.split()
+    if len(words) > 1 and fold(words[-1]) in ADMIN_CUES:
+        return " ".join(words[:-1]), "admin"
+    return q, None

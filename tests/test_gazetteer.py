@@ -1,0 +1,267 @@
+"""The gazetteer's public API against the seed article (acceptance cases)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from geo import index
+from geo.errors import GazetteerError
+from geo.gazetteer import Gazetteer, Mention, Place, Resolution
+from tests.conftest import SEED_ARTICLE
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Iterator[Gazetteer]:
+    with Gazetteer.open() as g:
+        yield g
+
+
+@pytest.fixture(scope="module")
+def seed() -> str:
+    return SEED_ARTICLE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def mentions(gaz: Gazetteer, seed: str) -> list[Mention]:
+    return gaz.places(seed)
+
+
+def test_index_is_built_in_the_test_cache_not_the_users(
+    gaz: Gazetteer, gazetteer_cache: Path
+) -> None:
+    assert gaz.path.parent == gazetteer_cache
+    assert gaz.path.name.startswith("gazetteer-") and gaz.path.suffix == ".sqlite"
+
+
+@pytest.mark.parametrize(
+    ("name", "geonameid"),
+    [
+        ("Kyiv", 703448),
+        ("Irpin", 707565),
+        ("Chernihiv", 710735),
+        ("Trostyanets", 691255),
+        ("Makariv", 702337),
+        ("Yasnohorodka", 688342),
+        ("Sumy", 692194),
+        ("Istanbul", 745044),
+    ],
+)
+def test_seed_towns_resolve_with_the_article_as_context(
+    gaz: Gazetteer, seed: str, name: str, geonameid: int
+) -> None:
+    res = gaz.geocode(name, context=seed)
+    assert res.place is not None, res.reason
+    assert res.place.geonameid == geonameid
+    assert res.place.feature == "city"
+    assert res.precision == 1
+
+
+def test_trostyanets_is_the_one_south_of_sumy_not_its_namesake(gaz: Gazetteer, seed: str) -> None:
+    res = gaz.geocode("Trostyanets", context=seed)
+    assert res.place is not None and res.place.geonameid == 691255
+    assert res.place.admin1 == "Sumy"
+    assert 691264 in {p.geonameid for p in res.alternatives}
+    assert "Sumy" in res.reason
+
+
+def test_rivne_region_is_the_oblast_not_a_village(gaz: Gazetteer, seed: str) -> None:
+    for context in (seed, None):
+        res = gaz.geocode("Rivne region", context=context)
+        assert res.place is not None
+        assert res.place.geonameid == 695592
+        assert res.place.feature == "admin1"
+        assert res.precision == 3
+        assert res.place.radius_km > 20
+
+
+def test_belarus_is_the_country(gaz: Gazetteer, seed: str) -> None:
+    res = gaz.geocode("Belarus", context=seed)
+    assert res.place is not None
+    assert (res.place.geonameid, res.place.feature, res.precision) == (630336, "country", 3)
+    assert res.place.country == "BY" and res.place.country_name == "Belarus"
+
+
+def test_donbas_is_a_region_spanning_donetsk_and_luhansk(gaz: Gazetteer, seed: str) -> None:
+    res = gaz.geocode("Donbas", context=seed)
+    assert res.place is not None
+    assert (res.place.feature, res.precision, res.place.country) == ("region", 3, "UA")
+    # Derived between Donetsk (48.0N 37.8E) and Luhansk (48.6N 39.3E).
+    assert 47.0 < res.place.latitude < 49.5 and 36.5 < res.place.longitude < 40.0
+    assert res.place.radius_km > 50
+
+
+@pytest.mark.parametrize(
+    ("name", "geonameid"),
+    [
+        ("Kiev", 703448),
+        ("Київ", 703448),
+        ("Киев", 703448),
+        ("Chernigov", 710735),
+        ("Rovno", 695594),
+        ("Kharkov", 706483),
+        ("Irpen", 707565),
+        ("Trostianets", None),  # two namesakes: abstains without context
+        ("Odessa", 698740),
+        ("Sieverodonetsk", 691999),
+        ("Zaporizhia", 687700),
+        ("Istanbul", 745044),
+    ],
+)
+def test_transliterations_resolve_without_context(
+    gaz: Gazetteer, name: str, geonameid: int | None
+) -> None:
+    res = gaz.geocode(name)
+    got = res.place.geonameid if res.place else None
+    assert got == geonameid, res.reason
+
+
+def test_ambiguous_small_name_abstains_without_context(gaz: Gazetteer) -> None:
+    res = gaz.geocode("Trostyanets")
+    assert res.place is None
+    assert res.precision is None
+    assert "abstained" in res.reason
+    assert {691255, 691264} <= {p.geonameid for p in res.alternatives}
+    d = res.to_dict()
+    assert d["name"] is None and d["latitude"] is None and d["geonameid"] is None
+    assert len(d["alternatives"]) >= 2
+
+
+def test_unknown_name_and_demonym_are_not_places(gaz: Gazetteer) -> None:
+    assert gaz.geocode("Zelensky").place is None
+    res = gaz.geocode("Russian")
+    assert res.place is None and "demonym" in res.reason
+    assert gaz.demonym("Ukrainians") == "UA"
+    assert gaz.demonym("Kyiv") is None
+
+
+def test_candidates_lists_namesakes_best_known_first(gaz: Gazetteer) -> None:
+    rivne = gaz.candidates("Rivne")
+    assert rivne[0].geonameid == 695594
+    assert len([p for p in rivne if p.feature == "city"]) >= 5
+    assert [p.geonameid for p in gaz.candidates("Rivne region")] == [695592]
+    assert gaz.candidates("nowhere-at-all") == []
+
+
+def test_by_id_returns_places_of_every_feature(gaz: Gazetteer) -> None:
+    kyiv = gaz.by_id(703448)
+    assert isinstance(kyiv, Place)
+    assert (kyiv.name, kyiv.country, kyiv.admin1, kyiv.radius_km) == (
+        "Kyiv",
+        "UA",
+        "Kyiv City",
+        0.0,
+    )
+    assert gaz.by_id(695592) is not None and gaz.by_id(695592).feature == "admin1"
+    ukraine = gaz.by_id(690791)
+    assert ukraine is not None and ukraine.feature == "country" and ukraine.radius_km > 100
+    assert gaz.by_id(1) is None
+
+
+def test_resolution_to_dict_follows_the_cli_contract(gaz: Gazetteer) -> None:
+    d = gaz.geocode("Kyiv").to_dict()
+    assert list(d) == [
+        "query", "name", "geonameid", "latitude", "longitude", "country", "admin1",
+        "precision", "score", "alternatives",
+    ]  # fmt: skip
+    assert d["geonameid"] == 703448 and 0 < d["score"] <= 1
+    for alt in d["alternatives"]:
+        assert set(alt) == {"name", "geonameid", "latitude", "longitude", "country", "admin1"}
+
+
+def test_seed_mentions_cover_the_places_and_nothing_else(mentions: list[Mention]) -> None:
+    texts = {m.text for m in mentions}
+    want = {
+        "Kyiv", "Chernihiv", "Irpin", "Trostyanets", "Sumy", "Makariv", "Yasnohorodka",
+        "Istanbul", "Belarus", "Donbas", "Rivne region", "Ukraine", "Russia", "Moscow",
+    }  # fmt: skip
+    assert want <= texts
+    not_places = {
+        "Vladimir", "Volodymyr", "Zelensky", "Ukrtelecom", "Pentagon", "NATO", "Orthodox",
+        "Church", "Tuesday", "Monday", "BACK", "STORY", "Russian", "Ukrainian",
+        "Ukrainians", "Polish", "Alexander", "US", "U.S.", "To", "Over", "Kremlin",
+    }  # fmt: skip
+    assert not texts & not_places
+    assert all(m.resolution.place is not None for m in mentions), [
+        (m.text, m.resolution.reason) for m in mentions if m.resolution.place is None
+    ]
+
+
+def test_seed_mentions_resolve_to_the_right_ids(mentions: list[Mention]) -> None:
+    ids = {m.text: m.resolution.place.geonameid for m in mentions if m.resolution.place}
+    assert ids["Kyiv"] == 703448
+    assert ids["Trostyanets"] == 691255
+    assert ids["Rivne region"] == 695592
+    assert ids["Belarus"] == 630336
+    assert ids["Yasnohorodka"] == 688342
+
+
+def test_seed_offsets_point_at_the_text(mentions: list[Mention], seed: str) -> None:
+    assert mentions
+    for m in mentions:
+        assert seed[m.start : m.end] == m.text
+        d = m.to_dict()
+        assert (d["start"], d["end"], d["text"]) == (m.start, m.end, m.text)
+    assert [m.start for m in mentions] == sorted(m.start for m in mentions)
+
+
+def test_near_a_place_is_precision_two(mentions: list[Mention]) -> None:
+    near_kyiv = [m for m in mentions if m.text == "Kyiv" and m.resolution.precision == 2]
+    assert near_kyiv  # "withdrawals near Kyiv"
+
+
+def test_empty_text_has_no_mentions(gaz: Gazetteer) -> None:
+    assert gaz.places("") == []
+    assert gaz.places("said the the and to on Monday") == []
+
+
+def test_index_is_rebuilt_when_a_source_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, gaz: Gazetteer
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    for f in index.SUPPLEMENT_FILES:
+        (data / f).write_bytes((index.supplements_dir() / f).read_bytes())
+    monkeypatch.setenv("NEWSMAP_GAZETTEER_DATA", str(data))
+    before = index.index_path(tmp_path)
+    with (data / "variants.csv").open("a", encoding="utf-8") as fh:
+        fh.write("Kyivgrad,703448,test-only variant\n")
+    after = index.index_path(tmp_path)
+    assert before != after
+    with Gazetteer.open(tmp_path) as g:
+        assert g.path == after
+        res = g.geocode("Kyivgrad")
+        assert res.place is not None and res.place.geonameid == 703448
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_bad_supplement_raises_a_fix_it_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    for f in index.SUPPLEMENT_FILES:
+        (data / f).write_bytes((index.supplements_dir() / f).read_bytes())
+    with (data / "variants.csv").open("a", encoding="utf-8") as fh:
+        fh.write("Nowhere,1,bad row\n")
+    monkeypatch.setenv("NEWSMAP_GAZETTEER_DATA", str(data))
+    with pytest.raises(GazetteerError, match="variants.csv"):
+        Gazetteer.open(tmp_path / "cache")
+    assert not list((tmp_path / "cache").glob("gazetteer-*"))
+
+
+def test_unwritable_cache_dir_raises_gazetteer_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    with pytest.raises(GazetteerError, match="NEWSMAP_CACHE_DIR"):
+        Gazetteer.open(blocker / "cache")
+
+
+def test_index_is_small_and_read_only(gaz: Gazetteer) -> None:
+    assert gaz.path.stat().st_size < 60 * 1024 * 1024
+    with pytest.raises(sqlite3.OperationalError):
+        gaz._con.execute("DELETE FROM place")
+    assert isinstance(gaz.geocode("Kyiv"), Resolution)

@@ -1,0 +1,139 @@
+"""The recogniser on its own: a fake classifier, no index needed."""
+
+from __future__ import annotations
+
+import pytest
+
+from geo.names import fold
+from geo.recognize import Found, find, parse_query, tokenize
+
+PLACES = {
+    "kyiv", "irpin", "sumy", "trostyanets", "rivne", "ukraine", "russia", "vladimir",
+    "volodymyr", "alexander", "austin", "ivano frankivsk", "bosnia and herzegovina",
+    "us", "sumy oblast", "moscow", "donbas", "kharkiv",
+}  # fmt: skip
+DEMONYMS = {"russian", "ukrainian", "ukrainians", "polish", "us"}
+STOPS = {"the", "on", "monday", "president", "back", "story", "in", "after", "minister", "to"}
+
+
+def classify(key: str) -> str | None:
+    if key in STOPS:
+        return "stop"
+    if key in DEMONYMS:
+        return "demonym"
+    return "place" if key in PLACES else None
+
+
+def places(text: str) -> list[Found]:
+    return [f for f in find(text, classify) if f.kind == "place"]
+
+
+def texts(text: str) -> list[str]:
+    return [f.text for f in places(text)]
+
+
+def test_empty_text() -> None:
+    assert find("", classify) == []
+
+
+def test_names_fold_apostrophes_diacritics_hyphens_and_possessives() -> None:
+    assert fold("Ukraine’s") == fold("Ukraine's") == fold("ukraine") == "ukraine"
+    assert fold("Irpin’") == fold("Irpinʼ") == "irpin"
+    assert fold("Ivano–Frankivsk") == fold("Ivano Frankivsk") == "ivano frankivsk"
+    assert fold("U.S.") == "us"
+    assert fold("Kijów") == "kijow"
+
+
+def test_possessive_is_cut_from_the_mention() -> None:
+    found = places("Ukraine’s military said")
+    assert [(f.text, f.start, f.end) for f in found] == [("Ukraine", 0, 7)]
+
+
+def test_person_names_are_not_places() -> None:
+    assert texts("Russian President Vladimir Putin’s goal") == []
+    assert texts("President Volodymyr Zelensky announced") == []
+    assert texts("Deputy Defense Minister Alexander Fomin claimed") == []
+    assert texts("Defense Secretary Lloyd Austin said") == []
+
+
+def test_demonyms_are_recognised_but_not_places() -> None:
+    found = find("Russian troops and Ukrainians met Polish officials", classify)
+    assert [(f.text, f.kind) for f in found] == [
+        ("Russian", "demonym"),
+        ("Ukrainians", "demonym"),
+        ("Polish", "demonym"),
+    ]
+
+
+def test_all_caps_words_are_not_names_except_initialisms_and_datelines() -> None:
+    assert texts("BACK STORY\nRussia said") == ["Russia"]
+    assert texts("KYIV, Ukraine (AP) — Shelling") == ["KYIV", "Ukraine"]
+    assert texts("the KYIV INDEPENDENT reported") == []
+
+
+def test_region_cue_is_part_of_the_mention() -> None:
+    (f,) = places("The governor of the Rivne region said")
+    assert (f.text, f.key, f.cue) == ("Rivne region", "rivne", "admin")
+    (f,) = places("shelling in Kharkiv Oblast overnight")
+    assert (f.text, f.cue) == ("Kharkiv Oblast", "admin")
+
+
+def test_city_of_cue_and_known_multiword_names() -> None:
+    (f,) = places("the Ukrainians have retaken the town of Trostyanets")
+    assert f.cue == "city"
+    assert texts("fighting near Ivano-Frankivsk today") == ["Ivano-Frankivsk"]
+    assert texts("talks with Bosnia and Herzegovina") == ["Bosnia and Herzegovina"]
+
+
+def test_parent_after_comma_and_possessive() -> None:
+    found = places("Irpin, Ukraine was shelled. Western Ukraine’s Rivne region too.")
+    assert [f.text for f in found] == ["Irpin", "Ukraine", "Ukraine", "Rivne region"]
+    assert found[0].parent == 1
+    assert found[3].parent == 2
+
+
+def test_parent_in_eastern_country() -> None:
+    found = places("fighting in Kharkiv in eastern Ukraine")
+    assert found[0].parent == 1
+
+
+def test_anchor_with_direction_and_near() -> None:
+    text = "the Ukrainians have retaken the town of Trostyanets in the east, south of Sumy."
+    found = find(text, classify)
+    trost, sumy = found[1], found[2]
+    assert (trost.text, sumy.text) == ("Trostyanets", "Sumy")
+    assert trost.anchor == 2 and trost.direction == "south"
+    assert sumy.near and not trost.near
+    irpin = places("retaken Irpin, northwest of Kyiv, from Russian troops")[0]
+    assert irpin.direction == "northwest"
+
+
+def test_hyphenated_compounds_are_not_places() -> None:
+    assert texts("Moscow-backed separatists in the Russian-speaking Donbas") == ["Donbas"]
+
+
+def test_us_initialism_is_found_and_curly_quotes_do_not_break_offsets() -> None:
+    text = "the “Kyiv” talks and “Sumy’s” mayor; U.S. officials"
+    found = find(text, classify)
+    for f in found:
+        assert text[f.start : f.end] == f.text
+    assert [f.text for f in found if f.kind == "place"][:2] == ["Kyiv", "Sumy"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Rivne region", ("Rivne", "admin")),
+        ("Sumy Oblast", ("Sumy", "admin")),
+        ("the city of Sumy", ("Sumy", "city")),
+        ("Kyiv", ("Kyiv", None)),
+    ],
+)
+def test_parse_query(query: str, expected: tuple[str, str | None]) -> None:
+    assert parse_query(query) == expected
+
+
+def test_tokens_keep_offsets() -> None:
+    text = "In Kyiv’s centre, Ivano-Frankivsk."
+    for tok in tokenize(text):
+        assert text[tok.start : tok.start + len(tok.text)] == tok.text

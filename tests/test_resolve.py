@@ -1,0 +1,88 @@
+"""The resolver on hand-made candidates: evidence order and abstention."""
+
+from __future__ import annotations
+
+from geo.gazetteer import Place
+from geo.resolve import Evidence, bearing_deg, decide, prior
+
+
+def town(gid: int, lat: float, lon: float, pop: int, admin1: str = "21", cc: str = "UA") -> Place:
+    return Place(gid, f"T{gid}", lat, lon, cc, "", admin1, "city", pop, 0.0)
+
+
+SUMY = town(692194, 50.917, 34.799, 256474, "21")
+TROST_SUMY = town(691255, 50.485, 34.966, 19544, "21")
+TROST_VINN = town(691264, 48.509, 29.227, 7584, "23")
+UKRAINE = Place(690791, "Ukraine", 49.0, 31.0, "UA", "Ukraine", None, "country", 41_000_000, 700.0)
+RIVNE_OBLAST = Place(695592, "Rivne", 50.8, 26.3, "UA", "Ukraine", "19", "admin1", 1_100_000, 80.0)
+RIVNE_CITY = town(695594, 50.62, 26.24, 243873, "19")
+RIVNE_VILLAGE = town(695365, 48.5, 32.0, 5296, "10")
+
+
+def test_no_candidates_is_not_found() -> None:
+    d = decide("Atlantis", [], Evidence())
+    assert d.chosen is None and "no place" in d.reason
+
+
+def test_similar_namesakes_abstain_without_evidence() -> None:
+    d = decide("Trostyanets", [TROST_SUMY, TROST_VINN], Evidence())
+    assert d.chosen is None
+    assert d.precision is None
+    assert "abstained" in d.reason and "Trostyanets" in d.reason
+    assert set(d.ranked) == {0, 1}
+
+
+def test_anchor_with_direction_is_hard_evidence() -> None:
+    ev = Evidence(anchor=SUMY, direction="south")
+    d = decide("Trostyanets", [TROST_VINN, TROST_SUMY], ev)
+    assert d.chosen == 1 and d.precision == 1
+    assert "south of" in d.reason
+    # The wrong direction rules the only nearby namesake out: abstain, never guess.
+    d = decide("Trostyanets", [TROST_VINN, TROST_SUMY], Evidence(anchor=SUMY, direction="north"))
+    assert d.chosen is None
+
+
+def test_context_agreement_breaks_a_tie() -> None:
+    d = decide("Trostyanets", [TROST_VINN, TROST_SUMY], Evidence(context=(SUMY,)))
+    assert d.chosen == 1
+    assert "T692194" in d.reason
+
+
+def test_parent_country_filters_out_foreign_namesakes() -> None:
+    moscow_ru = town(524901, 55.75, 37.62, 10_000_000, "48", "RU")
+    moscow_ua = town(1, 49.0, 30.0, 500, "23", "UA")
+    d = decide("Moscow", [moscow_ru, moscow_ua], Evidence(parent=UKRAINE))
+    assert d.chosen == 1
+
+
+def test_region_cue_picks_the_unit_and_precision_three() -> None:
+    cands = [RIVNE_CITY, RIVNE_OBLAST, RIVNE_VILLAGE]
+    d = decide("Rivne", cands, Evidence(cue="admin"))
+    assert d.chosen == 1 and d.precision == 3
+
+
+def test_bare_name_prefers_the_town_over_its_own_unit() -> None:
+    d = decide("Rivne", [RIVNE_OBLAST, RIVNE_CITY, RIVNE_VILLAGE], Evidence())
+    assert d.chosen == 1 and d.precision == 1
+
+
+def test_near_gives_precision_two() -> None:
+    d = decide("Sumy", [SUMY], Evidence(near=True))
+    assert d.chosen == 0 and d.precision == 2
+
+
+def test_prominence_order() -> None:
+    assert prior(UKRAINE) > prior(RIVNE_CITY) > prior(RIVNE_VILLAGE)
+    assert prior(RIVNE_CITY, is_capital=True) > prior(RIVNE_CITY)
+
+
+def test_bearing() -> None:
+    assert abs(bearing_deg(50.0, 30.0, 51.0, 30.0) - 0.0) < 1
+    assert abs(bearing_deg(50.0, 30.0, 50.0, 31.0) - 90.0) < 1
+    assert (
+        abs(
+            bearing_deg(SUMY.latitude, SUMY.longitude, TROST_SUMY.latitude, TROST_SUMY.longitude)
+            - 165
+        )
+        < 15
+    )
