@@ -329,8 +329,32 @@ class EventFilter:
         return "; ".join(parts) or "all events"
 
 
+WEEK_HALF_WIDTH = pd.Timedelta(days=3)
+
+
+def date_windows(events: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """First and last day each event may have happened on, given its date precision.
+
+    A day-precision event is its day; a week-precision one is its date give or
+    take three days; a month-precision one is its calendar month.
+    """
+    when = events["event_date"]
+    precision = events["date_precision"].astype("string")
+    week = precision == "week"
+    month = precision == "month"
+    first = when.where(~week, when - WEEK_HALF_WIDTH)
+    last = when.where(~week, when + WEEK_HALF_WIDTH)
+    first = first.where(~month, when.dt.to_period("M").dt.start_time)
+    last = last.where(~month, when.dt.to_period("M").dt.end_time.dt.normalize())
+    return first, last
+
+
 def filter_events(events: pd.DataFrame, flt: EventFilter) -> pd.DataFrame:
-    """The rows that pass every active filter, in their original order."""
+    """The rows that pass every active filter, in their original order.
+
+    The date range keeps every event that may have happened in it: a
+    week- or month-precision event shows across its whole window.
+    """
     keep = pd.Series(True, index=events.index)
     if flt.event_types:
         keep &= events["event_type"].isin(flt.event_types)
@@ -338,10 +362,12 @@ def filter_events(events: pd.DataFrame, flt: EventFilter) -> pd.DataFrame:
         keep &= events["actor1"].isin(flt.actors) | events["actor2"].isin(flt.actors)
     if flt.places:
         keep &= events["location"].isin(flt.places)
-    if flt.start is not None:
-        keep &= events["event_date"] >= pd.Timestamp(flt.start)
-    if flt.end is not None:
-        keep &= events["event_date"] <= pd.Timestamp(flt.end)
+    if flt.start is not None or flt.end is not None:
+        first, last = date_windows(events)
+        if flt.start is not None:
+            keep &= last >= pd.Timestamp(flt.start)
+        if flt.end is not None:
+            keep &= first <= pd.Timestamp(flt.end)
     if flt.text:
         needle = flt.text.casefold()
         haystack = (

@@ -1,4 +1,4 @@
-"""Write a filtered view out: one standalone HTML map file.
+"""Write a filtered view out: a standalone HTML map (with its own timeline), GeoJSON.
 
 The HTML carries Leaflet, MarkerCluster and their CSS inline (as data: URLs
 from the installed packages), so it opens from disk with no internet. Only
@@ -8,7 +8,7 @@ the optional base tiles are fetched from the network.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +51,88 @@ class Caption(MacroElement):
         self.lines = safe_json(lines)
 
 
+class TimeSlider(MacroElement):
+    """A timeline inside the exported file: two range handles and a play button.
+
+    It shows the events that may have happened in the chosen days (each
+    event's date window, as the dashboard's filter does).
+    """
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function () {
+  var map = {{ this._parent.get_name() }};
+  var days = {{ this.days }};
+  if (days.length < 2 || !map.nmShow) { return; }
+  var control = L.control({position: "bottomleft"});
+  control.onAdd = function () {
+    var box = L.DomUtil.create("div", "nm-legend nm-timeline");
+    var title = document.createElement("div");
+    title.className = "nm-title";
+    title.textContent = "Timeline";
+    box.appendChild(title);
+    function slider(value, cls) {
+      var input = document.createElement("input");
+      input.type = "range"; input.min = 0; input.max = days.length - 1; input.step = 1;
+      input.value = value; input.className = cls;
+      box.appendChild(input);
+      return input;
+    }
+    var from = slider(0, "nm-from");
+    var to = slider(days.length - 1, "nm-to");
+    var label = document.createElement("div");
+    label.className = "nm-range";
+    box.appendChild(label);
+    var play = document.createElement("button");
+    play.type = "button"; play.className = "nm-play"; play.textContent = "▶ Play by day";
+    box.appendChild(play);
+    function update() {
+      var a = Math.min(+from.value, +to.value), b = Math.max(+from.value, +to.value);
+      var lo = days[a], hi = days[b];
+      var n = map.nmShow(function (e) { return e.t1 >= lo && e.t0 <= hi; });
+      label.textContent = (lo === hi ? lo : lo + " to " + hi) + ": " + n + " events";
+    }
+    var timer = null;
+    function stop() { clearInterval(timer); timer = null; play.textContent = "▶ Play by day"; }
+    play.addEventListener("click", function () {
+      if (timer) { stop(); return; }
+      var i = 0;
+      play.textContent = "■ Stop";
+      timer = setInterval(function () {
+        if (i >= days.length) {
+          stop(); from.value = 0; to.value = days.length - 1; update(); return;
+        }
+        from.value = i; to.value = i; update(); i += 1;
+      }, 700);
+    });
+    from.addEventListener("input", update);
+    to.addEventListener("input", update);
+    L.DomEvent.disableClickPropagation(box);
+    L.DomEvent.disableScrollPropagation(box);
+    update();
+    return box;
+  };
+  control.addTo(map);
+})();
+{% endmacro %}
+{% macro header(this, kwargs) %}
+<style>
+.nm-timeline input[type=range] { display: block; width: 260px; }
+.nm-timeline .nm-range { margin: 2px 0 4px; }
+.nm-timeline button { font: inherit; padding: 2px 8px; }
+</style>
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, first: date, last: date) -> None:
+        super().__init__()
+        self._name = "TimeSlider"
+        days = pd.date_range(first, last, freq="D").strftime("%Y-%m-%d").tolist()
+        self.days = safe_json(days)
+
+
 def map_html(
     events: pd.DataFrame,
     *,
@@ -70,6 +152,9 @@ def map_html(
         f"Exported {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC",
     ]
     Caption(lines).add_to(m)
+    dates = events.loc[events["latitude"].notna(), "event_date"].dropna()
+    if not dates.empty and dates.min() < dates.max():
+        TimeSlider(dates.min().date(), dates.max().date()).add_to(m)
     return m.get_root().render()
 
 

@@ -19,7 +19,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from geo import assets
-from geo.events import GEO_PRECISIONS
+from geo.events import GEO_PRECISIONS, date_windows
 
 TYPE_COLOURS: dict[str, str] = {
     "Battles": "#D55E00",
@@ -98,8 +98,9 @@ def event_records(
     """The placed events as plain records for the browser, one per row with coordinates."""
     extents_km = extents_km or {}
     placed = events[events["latitude"].notna() & events["longitude"].notna()]
+    first, last = date_windows(placed)
     records = []
-    for row in placed.itertuples(index=False):
+    for row, t0, t1 in zip(placed.itertuples(index=False), first, last, strict=True):
         gp = int(row.geo_precision) if not pd.isna(row.geo_precision) else 1
         gid = None if pd.isna(row.geonameid) else int(row.geonameid)
         if gp >= 3:
@@ -126,6 +127,9 @@ def event_records(
                 "sub": _text(row.sub_event_type),
                 "date": date_label(row.event_date, row.date_precision),
                 "day": "" if pd.isna(row.event_date) else f"{row.event_date:%Y-%m-%d}",
+                "dp": _text(row.date_precision) or "day",
+                "t0": "" if pd.isna(t0) else f"{t0:%Y-%m-%d}",
+                "t1": "" if pd.isna(t1) else f"{t1:%Y-%m-%d}",
                 "actors": actors,
                 "place": place,
                 "where": GEO_PRECISIONS.get(gp, ""),
@@ -191,28 +195,42 @@ class EventsLayer(MacroElement):
     add(box, "div", "Event " + e.id, "nm-id");
     return box;
   }
-  events.forEach(function (e) {
+  var entries = events.map(function (e) {
     var style = {color: "#222", weight: 1, fillColor: e.colour, fillOpacity: 0.9, radius: 7};
+    var area = null;
     if (e.gp === 2) {
       style = {color: e.colour, weight: 3, dashArray: "4 3", fillColor: "#fff",
                fillOpacity: 0.6, radius: 9};
     } else if (e.gp >= 3) {
-      var area = L.circle([e.lat, e.lon], {radius: e.r, color: e.colour, weight: 2,
-                                          dashArray: "6 6", fillColor: e.colour,
-                                          fillOpacity: 0.08, className: "nm-area"});
+      area = L.circle([e.lat, e.lon], {radius: e.r, color: e.colour, weight: 2,
+                                       dashArray: "6 6", fillColor: e.colour,
+                                       fillOpacity: 0.08, className: "nm-area"});
       area.bindPopup(function () { return popup(e); }, {maxWidth: 380});
-      areas.addLayer(area);
       style = {color: e.colour, weight: 3, fillColor: "#fff", fillOpacity: 0.6, radius: 11};
     }
-    style.className = "nm-event nm-gp" + e.gp;
+    if (e.dp !== "day") {  // the date is uncertain: draw it fainter
+      style.fillOpacity = style.fillOpacity / 2;
+      style.opacity = 0.6;
+    }
+    style.className = "nm-event nm-gp" + e.gp + (e.dp !== "day" ? " nm-uncertain" : "");
     var marker = L.circleMarker([e.lat, e.lon], style);
     marker.bindPopup(function () { return popup(e); }, {maxWidth: 380});
     marker.bindTooltip(e.place + " · " + e.day);
-    cluster.addLayer(marker);
+    return {event: e, marker: marker, area: area};
   });
+  // Draw the events that pass `keep` (all by default); a timeline calls this again.
+  map.nmShow = function (keep) {
+    cluster.clearLayers();
+    areas.clearLayers();
+    var shown = entries.filter(function (x) { return !keep || keep(x.event); });
+    cluster.addLayers(shown.map(function (x) { return x.marker; }));
+    shown.forEach(function (x) { if (x.area) { areas.addLayer(x.area); } });
+    map.getContainer().setAttribute("data-events-drawn", String(shown.length));
+    return shown.length;
+  };
   areas.addTo(map);
   cluster.addTo(map);
-  map.getContainer().setAttribute("data-events-drawn", String(events.length));
+  map.nmShow(null);
   var legend = L.control({position: "bottomright"});
   legend.onAdd = function () {
     var box = L.DomUtil.create("div", "nm-legend");
@@ -224,6 +242,7 @@ class EventsLayer(MacroElement):
       add(line, "span", t[0]);
     });
     add(box, "div", "● the place  ◌ near it  ◯ region / country", "nm-key");
+    add(box, "div", "faint: date known only to the week or month", "nm-key");
     L.DomEvent.disableClickPropagation(box);
     return box;
   };

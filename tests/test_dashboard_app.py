@@ -50,8 +50,11 @@ def test_type_filter_narrows_the_count_and_table(seed_app: AppTest) -> None:
 def test_timeline_slider_narrows_the_count(seed_app: AppTest) -> None:
     slider = seed_app.slider(key="timeline")
     assert slider.value == (date(2022, 3, 1), date(2022, 3, 29))
-    slider.set_range(date(2022, 3, 28), date(2022, 3, 28)).run()
-    assert count_line(seed_app).startswith("**3 of 17 events**")
+    slider.set_range(date(2022, 3, 22), date(2022, 3, 22)).run()
+    # 22 March: only the month-precision events and "late last week" (25 March, give or take 3)
+    assert count_line(seed_app).startswith("**4 of 17 events**")
+    table = seed_app.dataframe[0].value
+    assert set(table["date_precision"]) == {"month", "week"}
 
 
 def test_place_and_text_filters(seed_app: AppTest) -> None:

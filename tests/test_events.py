@@ -11,6 +11,7 @@ from geo.events import (
     SCHEMA,
     EventFilter,
     actors_of,
+    date_windows,
     filter_events,
     read_events,
     rejection_message,
@@ -103,7 +104,11 @@ def test_filters(seed: pd.DataFrame) -> None:
     battles = filter_events(seed, EventFilter.of(event_types=["Battles"]))
     assert set(battles["location"]) == {"Irpin", "Trostyanets", "Makariv"}
     march_28 = filter_events(seed, EventFilter.of(start=date(2022, 3, 28), end=date(2022, 3, 28)))
-    assert set(march_28["location"]) == {"Irpin", "Rivne region", "Ukraine"}
+    exact = march_28[march_28["date_precision"] == "day"]
+    assert set(exact["location"]) == {"Irpin", "Rivne region", "Ukraine"}
+    assert "seed-000-05" not in set(march_28["event_id"])  # a day event of 29 March
+    early = filter_events(seed, EventFilter.of(start=date(2022, 3, 1), end=date(2022, 3, 20)))
+    assert set(early["date_precision"]) == {"month"}
     kyiv = filter_events(seed, EventFilter.of(places=["Kyiv"]))
     assert len(kyiv) == 3
     cyber = filter_events(seed, EventFilter.of(text="CYBER"))
@@ -117,6 +122,29 @@ def test_filters(seed: pd.DataFrame) -> None:
     )
     none = filter_events(seed, EventFilter.of(event_types=["Riots"]))
     assert none.empty
+
+
+def test_uncertain_dates_show_across_their_window(seed: pd.DataFrame) -> None:
+    first, last = date_windows(seed)
+    by_id = seed.assign(first=first, last=last).set_index("event_id")
+    assert by_id.loc["seed-000-01", ["first", "last"]].tolist() == [
+        pd.Timestamp("2022-03-28"),
+        pd.Timestamp("2022-03-28"),
+    ]
+    makariv = by_id.loc["seed-000-12"]  # "a few days ago": 26 March, week
+    assert (makariv["first"], makariv["last"]) == (
+        pd.Timestamp("2022-03-23"),
+        pd.Timestamp("2022-03-29"),
+    )
+    belarus = by_id.loc["seed-000-10"]  # "earlier": March 2022
+    assert (belarus["first"], belarus["last"]) == (
+        pd.Timestamp("2022-03-01"),
+        pd.Timestamp("2022-03-31"),
+    )
+    on_23rd = filter_events(seed, EventFilter.of(start=date(2022, 3, 23), end=date(2022, 3, 23)))
+    assert "seed-000-12" in set(on_23rd["event_id"])
+    on_22nd = filter_events(seed, EventFilter.of(start=date(2022, 3, 22), end=date(2022, 3, 22)))
+    assert "seed-000-12" not in set(on_22nd["event_id"])
 
 
 def test_filter_describe_names_what_is_active() -> None:
