@@ -39,9 +39,38 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+class Server(str):
+    """A running app's URL, with the streamlit server's process id.
+
+    A str, so callers that only want the URL can keep using it as one.
+    """
+
+    pid: int
+
+    def __new__(cls, url: str, pid: int) -> Server:
+        server = super().__new__(cls, url)
+        server.pid = pid
+        return server
+
+    @property
+    def url(self) -> str:
+        return str.__str__(self)
+
+
 @contextmanager
-def dashboard(events: Path, timeout: float = 90.0) -> Iterator[str]:
-    """`streamlit run dashboard.py -- --events PATH` on a free port; yields its URL."""
+def dashboard(
+    events: Path,
+    timeout: float = 90.0,
+    *,
+    script: Path | None = None,
+    poll: float = 0.2,
+) -> Iterator[Server]:
+    """`streamlit run dashboard.py -- --events PATH` on a free port, once healthy.
+
+    Yields a Server: the URL (``.url``) and the streamlit process id (``.pid``).
+    ``script`` runs another Streamlit script the same way (benchmarks use a bare
+    app); ``poll`` is how often the health endpoint is asked.
+    """
     port = free_port()
     log = ARTIFACTS / f"streamlit-{port}.log"
     ARTIFACTS.mkdir(exist_ok=True)
@@ -50,7 +79,7 @@ def dashboard(events: Path, timeout: float = 90.0) -> Iterator[str]:
         "-m",
         "streamlit",
         "run",
-        str(ROOT / "dashboard.py"),
+        str(script or ROOT / "dashboard.py"),
         "--server.headless=true",
         f"--server.port={port}",
         "--server.address=127.0.0.1",
@@ -78,8 +107,8 @@ def dashboard(events: Path, timeout: float = 90.0) -> Iterator[str]:
                 pass
             if time.monotonic() > deadline:
                 raise TimeoutError(f"streamlit not healthy after {timeout}s: {log.read_text()}")
-            time.sleep(0.2)
-        yield url
+            time.sleep(poll)
+        yield Server(url, proc.pid)
     finally:
         proc.terminate()
         try:
@@ -123,7 +152,9 @@ def watch_dialogs(page: Page, watch: Watch) -> None:
     page.on("dialog", on_dialog)
 
 
-def map_frame(page: Page, expect: int | None = None, timeout: float = 60.0) -> Frame:
+def map_frame(
+    page: Page, expect: int | None = None, timeout: float = 60.0, *, poll: float = 0.2
+) -> Frame:
     """The frame where Leaflet drew the events (with ``expect`` of them, if given)."""
     deadline = time.monotonic() + timeout
     seen = None
@@ -138,7 +169,7 @@ def map_frame(page: Page, expect: int | None = None, timeout: float = 60.0) -> F
                 continue
             if expect is None or seen == expect:
                 return frame
-        time.sleep(0.2)
+        time.sleep(poll)
     raise TimeoutError(
         f"the map never drew {expect if expect is not None else 'its'} events (last seen: {seen})"
     )

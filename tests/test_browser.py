@@ -10,12 +10,13 @@ import pandas as pd
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from geo.events import read_events
+from geo.events import EventFilter, filter_events, read_events
 
 from .browser import (
     ARTIFACTS,
     CHROMIUM,
     CHROMIUM_ARGS,
+    Server,
     Watch,
     dashboard,
     drawn,
@@ -23,7 +24,7 @@ from .browser import (
     offline_context,
     watch_dialogs,
 )
-from .conftest import SEED_EVENTS
+from .conftest import ROOT, SEED_EVENTS
 
 pytestmark = pytest.mark.browser
 
@@ -42,9 +43,14 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture(scope="module")
-def seed_url() -> Iterator[str]:
-    with dashboard(SEED_EVENTS) as url:
-        yield url
+def seed_server() -> Iterator[Server]:
+    with dashboard(SEED_EVENTS) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def seed_url(seed_server: Server) -> str:
+    return seed_server.url
 
 
 @pytest.fixture
@@ -68,6 +74,13 @@ def count_text(page: Page) -> str:
 def only_tiles_were_blocked(watch: Watch) -> None:
     hosts = {re.sub(r"^https?://([^/]+)/.*$", r"\1", url) for url in watch.blocked}
     assert hosts <= TILE_HOSTS, f"requests left the machine: {sorted(hosts)}"
+
+
+def test_server_pid_is_the_streamlit_process(seed_server: Server) -> None:
+    cmdline = Path(f"/proc/{seed_server.pid}/cmdline").read_bytes().split(b"\0")
+    assert b"streamlit" in cmdline
+    assert str(ROOT / "dashboard.py").encode() in cmdline
+    assert seed_server == seed_server.url  # still usable as the URL string
 
 
 def test_seed_map_draws_offline(page: Page, seed_url: str, watch: Watch) -> None:
@@ -105,7 +118,8 @@ def test_timeline_slider_changes_what_is_drawn(page: Page, seed_url: str) -> Non
         re.compile("^17 of 17"), timeout=30_000
     )
     events = read_events(SEED_EVENTS).events
-    last_day = events[events["event_date"] == events["event_date"].max()]
+    last = events["event_date"].max().date()
+    last_day = filter_events(events, EventFilter.of(start=last, end=last))
     expected = int(last_day["latitude"].notna().sum())
     assert expected < SEED_PLACED
     frame = map_frame(page, expect=expected)
@@ -131,8 +145,8 @@ def hostile_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     events["geo_precision"] = "1"
     path = tmp_path_factory.mktemp("hostile") / "hostile.csv"
     events.to_csv(path, index=False)
-    with dashboard(path) as url:
-        yield url
+    with dashboard(path) as server:
+        yield server.url
 
 
 def test_untrusted_text_never_runs(page: Page, hostile_url: str, watch: Watch) -> None:
@@ -163,10 +177,10 @@ def test_untrusted_text_never_runs(page: Page, hostile_url: str, watch: Watch) -
 def test_bad_rows_are_reported_and_good_rows_drawn(
     browser: Browser, bad_events_file: Path, watch: Watch
 ) -> None:
-    with dashboard(bad_events_file) as url:
+    with dashboard(bad_events_file) as server:
         context = offline_context(browser, watch)
         page = context.new_page()
-        page.goto(url)
+        page.goto(server.url)
         map_frame(page, expect=2)
         expect(
             page.get_by_text("3 of 5 rows in messy events.csv could not be loaded")
