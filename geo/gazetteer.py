@@ -24,6 +24,7 @@ from geo.errors import GazetteerError
 from geo.names import fold
 
 MAX_ALTERNATIVES = 25
+_WORD_AHEAD = re.compile(r"\s*[A-Za-z]")
 _CACHE_LIMIT = 100_000
 
 
@@ -376,36 +377,52 @@ class Gazetteer:
             rows = self._rows(f.key, f.cue) if f.kind == "place" else []
             work.append(_Resolved(f, rows))
         places = [w for w in work if w.found.kind == "place" and w.rows]
+        first: dict[tuple[Any, ...], resolve.Decision] = {}
         for w in places:
-            w.evidence = resolve.Evidence(
-                cue=w.found.cue, near=w.found.near, capitals=_capital_indexes(w.rows)
-            )
-            w.decision = resolve.decide(w.found.key, w.rows, w.evidence)
+            f = w.found
+            w.evidence = resolve.Evidence(cue=f.cue, near=f.near, capitals=_capital_indexes(w.rows))
+            plain: tuple[Any, ...] = (f.key, f.cue, f.near)
+            if plain not in first:
+                first[plain] = resolve.decide(f.key, w.rows, w.evidence)
+            w.decision = first[plain]
         for _ in range(2):
+            resolved = _resolved_places(work)
+            # Repeated names with the same clues get the same answer: decide once.
+            decided: dict[tuple[Any, ...], tuple[resolve.Evidence, resolve.Decision]] = {}
             for w in places:
                 f = w.found
                 parent = work[f.parent].chosen if f.parent is not None else None
                 anchor = work[f.anchor].chosen if f.anchor is not None else None
                 if parent is not None and parent.feature == "city":
                     parent = None
-                w.evidence = resolve.Evidence(
-                    cue=f.cue,
-                    parent=parent,
-                    anchor=anchor,
-                    direction=f.direction if anchor is not None else None,
-                    near=f.near,
-                    context=_context_rows(work, exclude=f.key),
-                    capitals=_capital_indexes(w.rows),
+                memo: tuple[Any, ...] = (
+                    f.key,
+                    f.cue,
+                    f.near,
+                    parent.pid if parent else None,
+                    anchor.pid if anchor else None,
+                    f.direction if anchor else None,
                 )
+                if memo not in decided:
+                    ev = resolve.Evidence(
+                        cue=f.cue,
+                        parent=parent,
+                        anchor=anchor,
+                        direction=f.direction if anchor is not None else None,
+                        near=f.near,
+                        context=tuple(row for key, row in resolved if key != f.key),
+                        capitals=_capital_indexes(w.rows),
+                    )
+                    decided[memo] = (ev, resolve.decide(f.key, w.rows, ev))
+                w.evidence, w.decision = decided[memo]
                 w.hard = parent is not None or anchor is not None
-                w.decision = resolve.decide(f.key, w.rows, w.evidence)
         _one_sense_per_name(places)
         return work
 
 
 def _standalone(text: str, end: int) -> bool:
     """True when a word is not followed by another word ("in the US." vs "US officials")."""
-    return re.match(r"\s*[A-Za-z]", text[end:]) is None
+    return _WORD_AHEAD.match(text, end) is None
 
 
 def _capital_indexes(rows: Sequence[_Row]) -> frozenset[int]:
@@ -414,12 +431,17 @@ def _capital_indexes(rows: Sequence[_Row]) -> frozenset[int]:
 
 def _context_rows(work: Sequence[_Resolved], exclude: str) -> tuple[_Row, ...]:
     """Resolved places of a text other than those named `exclude`, once each."""
-    seen: dict[int, _Row] = {}
+    return tuple(row for key, row in _resolved_places(work) if key != exclude)
+
+
+def _resolved_places(work: Sequence[_Resolved]) -> list[tuple[str, _Row]]:
+    """(key, place) for each distinct pair resolved in a text."""
+    seen: dict[tuple[str, int], _Row] = {}
     for w in work:
         row = w.chosen
-        if row is not None and w.found.key != exclude:
-            seen.setdefault(row.pid, row)
-    return tuple(seen.values())
+        if row is not None:
+            seen.setdefault((w.found.key, row.pid), row)
+    return [(key, row) for (key, _), row in seen.items()]
 
 
 def _one_sense_per_name(places: Sequence[_Resolved]) -> None:

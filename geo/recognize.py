@@ -28,7 +28,6 @@ _LETTER = r"[^\W\d_]"
 # A word: letters joined by internal hyphens or apostrophes ("Ivano-Frankivsk",
 # "Ukraine’s"), or an initialism with periods ("U.S.").
 _WORD = re.compile(rf"(?:{_LETTER}\.){{2,}}|{_LETTER}+(?:[{HYPHENS}{APOSTROPHES}]{_LETTER}+)*")
-_POSSESSIVE = re.compile(rf"[{APOSTROPHES}]s$")
 
 # Lower-case words allowed inside a multi-word name ("Bosnia and Herzegovina").
 CONNECTORS = frozenset(
@@ -234,7 +233,7 @@ def tokenize(text: str) -> list[_Token]:
     for m in _WORD.finditer(text):
         word = m.group()
         end = m.end()
-        poss = bool(_POSSESSIVE.search(word)) and len(word) > 3
+        poss = len(word) > 3 and word[-1] == "s" and word[-2] in APOSTROPHES
         if poss:
             end -= 2
         tokens.append(_Token(m.start(), end, word, poss))
@@ -243,7 +242,10 @@ def tokenize(text: str) -> list[_Token]:
 
 def sentence_initial(text: str, pos: int) -> bool:
     """True when pos starts a sentence, a line or the text."""
-    return bool(_SENTENCE_END.search(text, 0, pos)) if pos else True
+    window = text[max(0, pos - 16) : pos]
+    if pos <= 16:
+        window = "\n" + window
+    return bool(_SENTENCE_END.search(window))
 
 
 def _only_space_between(text: str, a: _Token, b: _Token) -> bool:
