@@ -383,7 +383,7 @@ class Gazetteer:
             w.evidence = resolve.Evidence(cue=f.cue, near=f.near, capitals=_capital_indexes(w.rows))
             plain: tuple[Any, ...] = (f.key, f.cue, f.near)
             if plain not in first:
-                first[plain] = resolve.decide(f.key, w.rows, w.evidence)
+                first[plain] = resolve.decide(f.text, w.rows, w.evidence)
             w.decision = first[plain]
         for _ in range(2):
             resolved = _resolved_places(work)
@@ -413,7 +413,7 @@ class Gazetteer:
                         context=tuple(row for key, row in resolved if key != f.key),
                         capitals=_capital_indexes(w.rows),
                     )
-                    decided[memo] = (ev, resolve.decide(f.key, w.rows, ev))
+                    decided[memo] = (ev, resolve.decide(f.text, w.rows, ev))
                 w.evidence, w.decision = decided[memo]
                 w.hard = parent is not None or anchor is not None
         _one_sense_per_name(places)

@@ -345,12 +345,12 @@ def _part_of_longer_name(
     last = tokens[j - 1]
     if j < len(tokens) and not last.possessive:
         nxt = tokens[j]
-        follower = fold(nxt.text)
+        # Two capitalised names in a row are one name ("Victoria Nuland"),
+        # even when each alone is a place somewhere.
         if (
             nxt.capitalised
             and _only_space_between(text, last, nxt)
-            and follower not in PLACE_FOLLOWERS
-            and classify(follower) != "place"
+            and fold(nxt.text) not in PLACE_FOLLOWERS
         ):
             return True
     if i > 0:
@@ -366,9 +366,9 @@ def _part_of_longer_name(
             kind = classify(word)
             if kind in ("stop", "demonym"):
                 return False
-            if sentence_initial(text, prev.start) and kind is None:
-                return False
-            return kind is None
+            # An unknown word opening the sentence is no first name; any other
+            # capitalised word is ("Lloyd Austin", even though Lloyd is a place).
+            return not (kind is None and sentence_initial(text, prev.start))
     return False
 
 

@@ -27,9 +27,11 @@ MARGIN = 0.9  # how far the winner must lead the runner-up (about 8x population)
 COUNTRY_BONUS = 2.0
 CAPITAL_BONUS = 0.5
 AREA_PENALTY = 1.0  # an admin unit or region is named by its bare name less often than a town
-SAME_ADMIN1 = 2.0
-NEAR_KM, NEAR_POINTS = 60.0, 2.0
-REGIONAL_KM, REGIONAL_POINTS = 200.0, 1.0
+# Context is weaker than a big gap in prominence: a village next to another
+# place of the text must not beat a city of half a million ("Mykolaiv").
+SAME_ADMIN1 = 1.0
+NEAR_KM, NEAR_POINTS = 60.0, 1.0
+REGIONAL_KM, REGIONAL_POINTS = 200.0, 0.5
 SAME_COUNTRY = 0.5
 ANCHOR_MAX_KM = 150.0
 DIRECTION_TOLERANCE_DEG = 67.5
@@ -163,7 +165,7 @@ def _context_points(place: PlaceLike, context: Sequence[PlaceLike]) -> tuple[flo
                 by_distance = REGIONAL_POINTS
             if by_distance and by_distance >= by_unit:
                 note = f"{d:.0f} km from {other.name}"
-        pts = max(by_unit, by_distance) + (0.5 if by_unit and by_distance else 0.0)
+        pts = max(by_unit, by_distance) + (0.25 if by_unit and by_distance else 0.0)
         if pts > best:
             best, why = pts, note
     if place.country in countries:

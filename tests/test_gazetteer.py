@@ -265,3 +265,15 @@ def test_index_is_small_and_read_only(gaz: Gazetteer) -> None:
     with pytest.raises(sqlite3.OperationalError):
         gaz._con.execute("DELETE FROM place")
     assert isinstance(gaz.geocode("Kyiv"), Resolution)
+
+
+def test_context_does_not_beat_a_big_prominence_gap(gaz: Gazetteer) -> None:
+    text = (
+        "Defense Secretary Lloyd Austin spoke. Fighting continued near Bakhmut. "
+        "Strikes hit Odessa and Mykolaiv."
+    )
+    got = {m.text: m.resolution.place for m in gaz.places(text)}
+    assert "Austin" not in got
+    assert got["Odessa"] is not None and got["Odessa"].geonameid == 698740
+    # Mykolaivka near Bakhmut is also called "Mykolaiv": never draw it for the city.
+    assert got["Mykolaiv"] is None or got["Mykolaiv"].geonameid == 700569

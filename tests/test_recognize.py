@@ -10,7 +10,7 @@ from geo.recognize import Found, find, parse_query, tokenize
 PLACES = {
     "kyiv", "irpin", "sumy", "trostyanets", "rivne", "ukraine", "russia", "vladimir",
     "volodymyr", "alexander", "austin", "ivano frankivsk", "bosnia and herzegovina",
-    "us", "sumy oblast", "moscow", "donbas", "kharkiv",
+    "us", "sumy oblast", "moscow", "donbas", "kharkiv", "victoria", "nuland", "lloyd",
 }  # fmt: skip
 DEMONYMS = {"russian", "ukrainian", "ukrainians", "polish", "us"}
 STOPS = {"the", "on", "monday", "president", "back", "story", "in", "after", "minister", "to"}
@@ -137,3 +137,8 @@ def test_tokens_keep_offsets() -> None:
     text = "In Kyiv’s centre, Ivano-Frankivsk."
     for tok in tokenize(text):
         assert text[tok.start : tok.start + len(tok.text)] == tok.text
+
+
+def test_two_capitalised_names_in_a_row_are_a_person_not_two_places() -> None:
+    assert texts("Victoria Nuland visited Kyiv") == ["Kyiv"]
+    assert texts("Secretary Lloyd Austin met them in Kyiv") == ["Kyiv"]
