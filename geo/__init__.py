@@ -17,7 +17,7 @@ from geo.events import (
 )
 from geo.export import map_html, write_map_html
 from geo.gazetteer import Gazetteer, Mention, Place, Resolution
-from geo.maps import build_map, region_extents
+from geo.maps import MapContext, build_map, reference_places, region_extents
 
 __all__ = [
     "Article",
@@ -28,6 +28,7 @@ __all__ = [
     "GazetteerError",
     "GeocodingError",
     "LoadReport",
+    "MapContext",
     "Mention",
     "NewsmapError",
     "Place",
@@ -41,6 +42,7 @@ __all__ = [
     "read_article",
     "read_articles",
     "read_events",
+    "reference_places",
     "region_extents",
     "rejection_message",
     "to_csv_bytes",

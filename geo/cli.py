@@ -18,6 +18,7 @@ from geo.errors import NewsmapError
 from geo.events import EventFilter, filter_events, read_events, to_csv_bytes
 from geo.export import events_geojson, map_html, write_map_html
 from geo.gazetteer import Gazetteer, Resolution
+from geo.maps import MapContext
 
 MAX_ARTICLE_BYTES = 50 * 1024 * 1024
 
@@ -139,7 +140,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     flt = EventFilter.of(args.types, args.actors, args.places, args.start, args.end, args.text)
     shown = filter_events(report.events, flt)
     if args.html:
-        html = map_html(shown, total=len(report.events), filters=flt.describe())
+        with Gazetteer.open() as gazetteer:
+            context = MapContext.from_gazetteer(shown, gazetteer)
+        html = map_html(shown, total=len(report.events), filters=flt.describe(), context=context)
         write_map_html(args.html, html)
         target = args.html
     elif args.geojson:

@@ -7,8 +7,7 @@ the optional base tiles are fetched from the network.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from geo.errors import ExportError
-from geo.maps import build_map, safe_json
+from geo.maps import MapContext, build_map, safe_json
 
 
 class Caption(MacroElement):
@@ -139,17 +138,17 @@ def map_html(
     total: int | None = None,
     filters: str = "all events",
     title: str = "newsmap",
-    extents_km: Mapping[int, float] | None = None,
+    context: MapContext | None = None,
 ) -> str:
     """The events as one self-contained HTML page, with the active filters written on it."""
-    m = build_map(events, extents_km=extents_km)
+    m = build_map(events, context=context)
     placed = int((events["latitude"].notna() & events["longitude"].notna()).sum())
     shown = f"{len(events)} of {total} events" if total is not None else f"{len(events)} events"
     lines = [
         title,
         f"{shown}; {placed} on the map",
         f"Filters: {filters}",
-        f"Exported {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC",
+        f"Exported {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
     ]
     Caption(lines).add_to(m)
     dates = events.loc[events["latitude"].notna(), "event_date"].dropna()

@@ -185,9 +185,21 @@ class Gazetteer:
     # --- opening -------------------------------------------------------------
 
     @classmethod
-    def open(cls, cache_dir: Path | None = None) -> Gazetteer:
+    def open(cls, cache_dir: Path | None = None, *, build: bool = True) -> Gazetteer:
         """Open the index in cache_dir (default: NEWSMAP_CACHE_DIR or ~/.cache/newsmap),
-        building it first if it is missing or was made from other sources."""
+        building it first if it is missing or was made from other sources.
+
+        With ``build=False`` (read-only hosting) nothing is written: a missing
+        index is a GazetteerError instead.
+        """
+        if not build:
+            path = idx.index_path(cache_dir)
+            if not path.exists():
+                raise GazetteerError(
+                    f"no gazetteer index at {path} and building is off (read-only); "
+                    "build it beforehand with: python -m geo.index"
+                )
+            return cls._connect(path)
         path = idx.ensure_index(cache_dir)
         try:
             return cls._connect(path)
@@ -306,6 +318,18 @@ class Gazetteer:
             (int(geonameid),),
         ).fetchone()
         return self._place(r).place if r else None
+
+    def landmarks(
+        self, south: float, west: float, north: float, east: float, limit: int = 40
+    ) -> list[Place]:
+        """The capitals and largest towns inside a box, for a reader's bearings."""
+        rows = self._con.execute(
+            "SELECT pid, geonameid, name, lat, lon, country, admin1, feature, population, "
+            "radius, capital FROM place WHERE feature = ? AND lat BETWEEN ? AND ? "
+            "AND lon BETWEEN ? AND ? ORDER BY capital DESC, population DESC LIMIT ?",
+            (idx.CITY, south, north, west, east, int(limit)),
+        ).fetchall()
+        return [self._place(r).place for r in rows]
 
     def demonym(self, word: str) -> str | None:
         """ISO country code of a demonym ("Ukrainians" -> "UA"), else None."""

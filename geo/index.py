@@ -507,3 +507,16 @@ def _sorted_names(names: dict[tuple[str, int], int]) -> Iterator[tuple[str, int,
     """Names in key order, so the WITHOUT ROWID b-tree is written sequentially."""
     for (key, pid), kind in sorted(names.items()):
         yield key, pid, kind
+
+
+def main() -> None:
+    """Build the index ahead of time (``python -m geo.index``), e.g. in a container image."""
+    import time
+
+    started = time.perf_counter()
+    path = ensure_index()
+    print(f"gazetteer index ready at {path} ({time.perf_counter() - started:.1f} s)")
+
+
+if __name__ == "__main__":
+    main()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import folium
@@ -41,22 +42,84 @@ DEFAULT_CENTER = (48.5, 31.5)
 
 
 class _PlaceLike(Protocol):
-    radius_km: float
+    @property
+    def name(self) -> str: ...
+    @property
+    def latitude(self) -> float: ...
+    @property
+    def longitude(self) -> float: ...
+    @property
+    def feature(self) -> str: ...
+    @property
+    def radius_km(self) -> float: ...
 
 
-class _ById(Protocol):
+class _Places(Protocol):
     def by_id(self, geonameid: int) -> _PlaceLike | None: ...
 
+    def geocode(self, name: str, context: str | None = None) -> Any: ...
 
-def region_extents(events: pd.DataFrame, gazetteer: _ById) -> dict[int, float]:
-    """Radius to draw, by geonameid, for each region- or country-level event's place."""
-    wide = events[(events["geo_precision"] >= 3) & events["geonameid"].notna()]
-    sizes: dict[int, float] = {}
-    for gid in sorted(set(wide["geonameid"].astype(int))):
-        place = gazetteer.by_id(gid)
+    def landmarks(
+        self, south: float, west: float, north: float, east: float, limit: int = 40
+    ) -> Sequence[_PlaceLike]: ...
+
+
+def region_extents(events: pd.DataFrame, gazetteer: _Places) -> dict[str, float]:
+    """Radius to draw, by event_id, for each region- or country-level event.
+
+    The place is found by its geonameid, or by name when it has none (Donbas).
+    """
+    wide = events[events["geo_precision"] >= 3]
+    sizes: dict[str, float] = {}
+    found: dict[object, _PlaceLike | None] = {}
+    for event_id, gid, location in zip(
+        wide["event_id"], wide["geonameid"], wide["location"], strict=True
+    ):
+        key = int(gid) if not pd.isna(gid) else _text(location)
+        if key not in found:
+            if isinstance(key, int):
+                found[key] = gazetteer.by_id(key)
+            else:
+                place = gazetteer.geocode(key).place if key else None
+                found[key] = place if place is not None and place.feature != "city" else None
+        place = found[key]
         if place is not None and place.radius_km > 0:
-            sizes[gid] = float(place.radius_km)
+            sizes[str(event_id)] = float(place.radius_km)
     return sizes
+
+
+def reference_places(
+    events: pd.DataFrame, gazetteer: _Places, limit: int = 40
+) -> list[tuple[str, float, float]]:
+    """Capitals and large towns around the events, shown when the base map cannot load."""
+    placed = events[events["latitude"].notna() & events["longitude"].notna()]
+    if placed.empty:
+        return []
+    south, north = float(placed["latitude"].min()), float(placed["latitude"].max())
+    west, east = float(placed["longitude"].min()), float(placed["longitude"].max())
+    pad_lat, pad_lon = max((north - south) * 0.3, 2.0), max((east - west) * 0.3, 3.0)
+    places = gazetteer.landmarks(
+        max(south - pad_lat, -90),
+        max(west - pad_lon, -180),
+        min(north + pad_lat, 90),
+        min(east + pad_lon, 180),
+        limit,
+    )
+    return [(p.name, p.latitude, p.longitude) for p in places]
+
+
+@dataclass(frozen=True)
+class MapContext:
+    """What the gazetteer adds to a map: region sizes and reference places."""
+
+    extents_km: Mapping[str, float] = field(default_factory=dict)
+    landmarks: Sequence[tuple[str, float, float]] = ()
+
+    @classmethod
+    def from_gazetteer(cls, events: pd.DataFrame, gazetteer: _Places | None) -> MapContext:
+        if gazetteer is None:
+            return cls()
+        return cls(region_extents(events, gazetteer), reference_places(events, gazetteer))
 
 
 def type_colour(event_type: object) -> str:
@@ -93,7 +156,7 @@ def _text(value: object) -> str:
 
 
 def event_records(
-    events: pd.DataFrame, extents_km: Mapping[int, float] | None = None
+    events: pd.DataFrame, extents_km: Mapping[str, float] | None = None
 ) -> list[dict[str, Any]]:
     """The placed events as plain records for the browser, one per row with coordinates."""
     extents_km = extents_km or {}
@@ -104,7 +167,7 @@ def event_records(
         gp = int(row.geo_precision) if not pd.isna(row.geo_precision) else 1
         gid = None if pd.isna(row.geonameid) else int(row.geonameid)
         if gp >= 3:
-            radius = extents_km.get(gid, REGION_RADIUS_KM) if gid else REGION_RADIUS_KM
+            radius = extents_km.get(_text(row.event_id), REGION_RADIUS_KM)
         elif gp == 2:
             radius = NEAR_RADIUS_KM
         else:
@@ -348,18 +411,17 @@ def _bounds(records: list[dict[str, Any]]) -> list[list[float]] | None:
 def build_map(
     events: pd.DataFrame,
     *,
-    extents_km: Mapping[int, float] | None = None,
+    context: MapContext | None = None,
     height: int | str = "100%",
-    landmarks: Sequence[tuple[str, float, float]] = (),
 ) -> folium.Map:
     """A folium map of the placed events; rows without coordinates are left to the table.
 
-    ``extents_km`` maps a geonameid to the radius drawn for region- and
-    country-level events (the gazetteer knows it); ``events`` may carry an
-    ``evidence`` column with the source sentence. ``landmarks`` (name, lat,
-    lon) are shown only when the base tiles cannot load.
+    ``context`` sizes region- and country-level events and names reference
+    places to show when the base tiles cannot load (see MapContext);
+    ``events`` may carry an ``evidence`` column with the source sentence.
     """
-    records = event_records(events, extents_km)
+    context = context or MapContext()
+    records = event_records(events, context.extents_km)
     m = folium.Map(
         location=DEFAULT_CENTER,
         zoom_start=6,
@@ -373,8 +435,8 @@ def build_map(
     m.default_css = list(assets.map_css())
     types_present = sorted({r["type"] for r in records})
     legend = [(t or "(no type)", type_colour(t)) for t in types_present]
-    if landmarks:
-        OfflineBackdrop(landmarks).add_to(m)
+    if context.landmarks:
+        OfflineBackdrop(context.landmarks).add_to(m)
     EventsLayer(records, legend).add_to(m)
     bounds = _bounds(records)
     if bounds:

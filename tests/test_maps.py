@@ -8,13 +8,14 @@ import pytest
 
 from geo.articles import evidence, read_articles
 from geo.events import read_events
+from geo.gazetteer import Gazetteer
 from geo.maps import (
     NEAR_RADIUS_KM,
     REGION_RADIUS_KM,
     TYPE_COLOURS,
+    MapContext,
     build_map,
     event_records,
-    region_extents,
     safe_json,
 )
 
@@ -66,7 +67,7 @@ def test_bounds_hold_every_event(seed: pd.DataFrame) -> None:
 
 
 def test_precision_decides_the_shape(seed: pd.DataFrame) -> None:
-    extents = {690791: 400.0}
+    extents = {"seed-000-04": 400.0}
     records = {r["id"]: r for r in event_records(seed, extents)}
     irpin = records["seed-000-01"]
     assert irpin["gp"] == 1 and irpin["r"] == 0
@@ -78,24 +79,27 @@ def test_precision_decides_the_shape(seed: pd.DataFrame) -> None:
     assert belarus["r"] == REGION_RADIUS_KM * 1000
     assert irpin["colour"] == TYPE_COLOURS["Battles"]
     assert irpin["evidence"].startswith("President Volodymyr Zelensky announced late Monday")
+    assert (irpin["dp"], irpin["t0"], irpin["t1"]) == ("day", "2022-03-28", "2022-03-28")
 
 
-def test_region_extents_ask_the_gazetteer_for_wide_events_only(seed: pd.DataFrame) -> None:
-    class Place:
-        def __init__(self, radius_km: float) -> None:
-            self.radius_km = radius_km
+def test_gazetteer_sizes_regions_and_names_reference_places(seed: pd.DataFrame) -> None:
+    with Gazetteer.open() as gazetteer:
+        context = MapContext.from_gazetteer(seed, gazetteer)
+        rivne = gazetteer.by_id(695592)
+    wide = seed.loc[seed["geo_precision"] >= 3, "event_id"]
+    assert set(context.extents_km) == set(wide)  # Donbas too, found by name
+    assert context.extents_km["seed-000-03"] == rivne.radius_km
+    ukraine, belarus = context.extents_km["seed-000-04"], context.extents_km["seed-000-10"]
+    assert ukraine > belarus > context.extents_km["seed-000-16"] > 50  # country > region
+    names = [name for name, _, _ in context.landmarks]
+    assert {"Kyiv", "Minsk", "Ankara"} <= set(names)
+    assert len(names) == len(set(names)) <= 40
+    html = build_map(seed, context=context).get_root().render()
+    assert "OfflineBackdrop" not in html and '"Minsk"' in html
 
-    asked: list[int] = []
 
-    class Book:
-        def by_id(self, geonameid: int) -> Place:
-            asked.append(geonameid)
-            return Place(123.0)
-
-    sizes = region_extents(seed, Book())
-    wide = seed[(seed["geo_precision"] >= 3) & seed["geonameid"].notna()]
-    assert sorted(asked) == sorted(set(wide["geonameid"].astype(int)))
-    assert set(sizes.values()) == {123.0}
+def test_no_gazetteer_no_extras(seed: pd.DataFrame) -> None:
+    assert MapContext.from_gazetteer(seed, None) == MapContext()
 
 
 @pytest.mark.parametrize("text", HOSTILE)
