@@ -22,6 +22,7 @@ from geo import (
     Gazetteer,
     GazetteerError,
     LoadReport,
+    MapContext,
     actors_of,
     build_map,
     evidence,
@@ -29,7 +30,6 @@ from geo import (
     map_html,
     read_articles,
     read_events,
-    region_extents,
     rejection_message,
     to_csv_bytes,
 )
@@ -53,6 +53,12 @@ TABLE_COLUMNS = [
     "source",
     "unplaced_reason",
 ]
+
+
+def read_only() -> bool:
+    """Public hosting: NEWSMAP_READ_ONLY=1 (an env var, or a root-level secret on
+    Community Cloud). The app then writes nothing to disk."""
+    return os.environ.get("NEWSMAP_READ_ONLY", "").strip().lower() in {"1", "true", "yes", "on"}
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -84,17 +90,18 @@ def load_evidence(events: pd.DataFrame, folder: str) -> pd.Series:
 
 
 @st.cache_resource(show_spinner="Opening the gazetteer…")
-def open_gazetteer() -> Gazetteer | None:
+def open_gazetteer(build: bool) -> tuple[Gazetteer | None, str]:
+    """The gazetteer, or None and why: the map then draws without its extras."""
     try:
-        return Gazetteer.open()
-    except GazetteerError:
-        return None
+        return Gazetteer.open(build=build), ""
+    except GazetteerError as err:
+        return None, str(err)
 
 
 @st.cache_data(show_spinner=False)
-def extents(events: pd.DataFrame) -> dict[int, float]:
-    gazetteer = open_gazetteer()
-    return region_extents(events, gazetteer) if gazetteer else {}
+def map_context(events: pd.DataFrame, build: bool) -> MapContext:
+    gazetteer, _ = open_gazetteer(build)
+    return MapContext.from_gazetteer(events, gazetteer)
 
 
 def show_problems(report: LoadReport) -> None:
@@ -163,7 +170,11 @@ def main() -> None:
     except DataError as err:
         st.error(str(err))
         st.stop()
-    st.caption(f"{args.events.name} · dates are calendar dates of the events, as reported")
+    locked = read_only()
+    st.caption(
+        f"{args.events.name} · dates are calendar dates of the events, as reported"
+        + (" · read-only: this hosted copy writes nothing" if locked else "")
+    )
     show_problems(report)
 
     events = report.events.assign(evidence=load_evidence(report.events, str(args.articles)))
@@ -177,9 +188,14 @@ def main() -> None:
     if shown.empty:
         st.info("No event matches these filters. Widen the date range or clear a filter.")
 
-    region_sizes = extents(events)
+    context = map_context(events, not locked)
+    _, gazetteer_problem = open_gazetteer(not locked)
+    if gazetteer_problem:
+        st.caption(
+            f"Gazetteer unavailable, so regions are drawn at a default size: {gazetteer_problem}"
+        )
     st_folium(
-        build_map(shown, extents_km=region_sizes),
+        build_map(shown, context=context),
         returned_objects=[],
         use_container_width=True,
         height=560,
@@ -202,7 +218,7 @@ def main() -> None:
     )
     right.download_button(
         "Download this map (HTML)",
-        map_html(shown, total=len(events), filters=flt.describe(), extents_km=region_sizes),
+        map_html(shown, total=len(events), filters=flt.describe(), context=context),
         file_name=f"{stem}.html",
         mime="text/html",
     )

@@ -58,40 +58,27 @@ class Server(str):
 
 
 @contextmanager
-def dashboard(
-    events: Path,
-    timeout: float = 90.0,
+def serve(
+    command: list[str],
+    port: int,
     *,
-    script: Path | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 90.0,
     poll: float = 0.2,
 ) -> Iterator[Server]:
-    """`streamlit run dashboard.py -- --events PATH` on a free port, once healthy.
+    """Run a Streamlit server command from the repository root until it is healthy.
 
-    Yields a Server: the URL (``.url``) and the streamlit process id (``.pid``).
-    ``script`` runs another Streamlit script the same way (benchmarks use a bare
-    app); ``poll`` is how often the health endpoint is asked.
+    Yields a Server: the URL (``.url``) and the process id (``.pid``); stops it after.
     """
-    port = free_port()
     log = ARTIFACTS / f"streamlit-{port}.log"
     ARTIFACTS.mkdir(exist_ok=True)
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(script or ROOT / "dashboard.py"),
-        "--server.headless=true",
-        f"--server.port={port}",
-        "--server.address=127.0.0.1",
-        "--browser.gatherUsageStats=false",
-        "--server.fileWatcherType=none",
-        "--",
-        "--events",
-        str(events),
-    ]
     with log.open("w") as out:
         proc = subprocess.Popen(
-            command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=os.environ.copy()
+            command,
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env if env is not None else os.environ.copy(),
         )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -115,6 +102,39 @@ def dashboard(
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@contextmanager
+def dashboard(
+    events: Path,
+    timeout: float = 90.0,
+    *,
+    script: Path | None = None,
+    poll: float = 0.2,
+) -> Iterator[Server]:
+    """`streamlit run dashboard.py -- --events PATH` on a free port, once healthy.
+
+    ``script`` runs another Streamlit script the same way (benchmarks use a bare
+    app); ``poll`` is how often the health endpoint is asked.
+    """
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(script or ROOT / "dashboard.py"),
+        "--server.headless=true",
+        f"--server.port={port}",
+        "--server.address=127.0.0.1",
+        "--browser.gatherUsageStats=false",
+        "--server.fileWatcherType=none",
+        "--",
+        "--events",
+        str(events),
+    ]
+    with serve(command, port, timeout=timeout, poll=poll) as server:
+        yield server
 
 
 @dataclass

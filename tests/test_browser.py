@@ -8,14 +8,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from geo.events import EventFilter, filter_events, read_events
 
 from .browser import (
     ARTIFACTS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     Server,
     Watch,
     dashboard,
@@ -30,16 +28,6 @@ pytestmark = pytest.mark.browser
 
 SEED_PLACED = int(read_events(SEED_EVENTS).events["latitude"].notna().sum())
 TILE_HOSTS = {"tile.openstreetmap.org"}
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (make chromium)")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
