@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from geo.errors import GazetteerError
+from geo.geometry import haversine_km
 from geo.names import fold, is_latin_or_cyrillic
 
 SCHEMA_VERSION = 4
@@ -146,14 +147,6 @@ def ensure_index(cache: Path | None = None) -> Path:
 
 
 # --- geometry -------------------------------------------------------------
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def centroid_and_radius(points: list[tuple[float, float]]) -> tuple[float, float, float]:

@@ -21,6 +21,7 @@ from jinja2 import Template
 
 from geo import assets
 from geo.events import GEO_PRECISIONS, date_windows
+from geo.geometry import haversine_km
 
 TYPE_COLOURS: dict[str, str] = {
     "Battles": "#D55E00",
@@ -89,23 +90,34 @@ def region_extents(events: pd.DataFrame, gazetteer: _Places) -> dict[str, float]
 
 
 def reference_places(
-    events: pd.DataFrame, gazetteer: _Places, limit: int = 40
+    events: pd.DataFrame, gazetteer: _Places, limit: int = 30
 ) -> list[tuple[str, float, float]]:
-    """Capitals and large towns around the events, shown when the base map cannot load."""
+    """Capitals and large towns around the events, shown when the base map cannot load.
+
+    Largest first, and spaced out: a town too close to one already chosen (a
+    district of a city, a suburb) is skipped, so labels do not pile up.
+    """
     placed = events[events["latitude"].notna() & events["longitude"].notna()]
     if placed.empty:
         return []
     south, north = float(placed["latitude"].min()), float(placed["latitude"].max())
     west, east = float(placed["longitude"].min()), float(placed["longitude"].max())
     pad_lat, pad_lon = max((north - south) * 0.3, 2.0), max((east - west) * 0.3, 3.0)
-    places = gazetteer.landmarks(
-        max(south - pad_lat, -90),
-        max(west - pad_lon, -180),
-        min(north + pad_lat, 90),
-        min(east + pad_lon, 180),
-        limit,
+    box = (
+        max(south - pad_lat, -90.0),
+        max(west - pad_lon, -180.0),
+        min(north + pad_lat, 90.0),
+        min(east + pad_lon, 180.0),
     )
-    return [(p.name, p.latitude, p.longitude) for p in places]
+    spacing_km = max(25.0, haversine_km(box[0], box[1], box[2], box[3]) / 25)
+    chosen: list[tuple[str, float, float]] = []
+    for place in gazetteer.landmarks(*box, limit=limit * 10):
+        here = (place.latitude, place.longitude)
+        if all(haversine_km(*here, lat, lon) >= spacing_km for _, lat, lon in chosen):
+            chosen.append((place.name, place.latitude, place.longitude))
+        if len(chosen) == limit:
+            break
+    return chosen
 
 
 @dataclass(frozen=True)
