@@ -39,6 +39,9 @@ NEAR_RADIUS_KM = 10.0
 REGION_RADIUS_KM = 75.0
 """Area drawn for a region-level event whose extent is unknown."""
 
+FIT_RADIUS_CAP_KM = 100.0
+"""The most of an area's radius that the initial view makes room for."""
+
 DEFAULT_CENTER = (48.5, 31.5)
 
 
@@ -412,8 +415,9 @@ def _bounds(records: list[dict[str, Any]]) -> list[list[float]] | None:
     south = west = math.inf
     north = east = -math.inf
     for r in records:
-        # Widen by the drawn radius so areas fit on screen too (1 degree ~ 111 km).
-        dlat = r["r"] / 111_000
+        # Widen by the drawn radius (1 degree ~ 111 km), but no more than a region's:
+        # a country-wide ring would zoom the map out past the places that matter.
+        dlat = min(r["r"], FIT_RADIUS_CAP_KM * 1000) / 111_000
         dlon = dlat / max(math.cos(math.radians(r["lat"])), 0.2)
         south, north = min(south, r["lat"] - dlat), max(north, r["lat"] + dlat)
         west, east = min(west, r["lon"] - dlon), max(east, r["lon"] + dlon)

@@ -203,6 +203,7 @@ def test_exported_map_opens_from_disk_with_no_network(
     # Dispatched on the element itself: a cluster icon may sit over its centre.
     exported.locator("path.nm-event").first.dispatch_event("click")
     expect(exported.locator(".nm-popup")).to_be_visible()
+    exported.wait_for_timeout(400)  # let the popup finish fading in
     exported.screenshot(path=str(ARTIFACTS / "exported-map.png"))
     only_tiles_were_blocked(offline)
     context.close()
