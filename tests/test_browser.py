@@ -200,6 +200,17 @@ def test_exported_map_opens_from_disk_with_no_network(
     exported.wait_for_selector("[data-events-drawn]")
     assert drawn(exported.main_frame) == SEED_PLACED
     assert "17 of 17 events" in exported.locator(".nm-caption").inner_text()
+    # The timeline travels with the file: move the start to the last day.
+    events = read_events(SEED_EVENTS).events
+    last = events["event_date"].max().date()
+    on_last_day = filter_events(events, EventFilter.of(start=last, end=last))
+    exported.locator("input.nm-from").focus()
+    exported.keyboard.press("End")
+    expect(exported.locator(".nm-range")).to_have_text(f"{last}: {len(on_last_day)} events")
+    assert drawn(exported.main_frame) == len(on_last_day) < SEED_PLACED
+    exported.locator("input.nm-from").focus()
+    exported.keyboard.press("Home")
+    expect(exported.locator(".nm-range")).to_contain_text(f": {SEED_PLACED} events")
     # Dispatched on the element itself: a cluster icon may sit over its centre.
     exported.locator("path.nm-event").first.dispatch_event("click")
     expect(exported.locator(".nm-popup")).to_be_visible()
