@@ -86,10 +86,12 @@ class TimeSlider(MacroElement):
     var play = document.createElement("button");
     play.type = "button"; play.className = "nm-play"; play.textContent = "▶ Play by day";
     box.appendChild(play);
-    function update() {
+    function update(event) {
       var a = Math.min(+from.value, +to.value), b = Math.max(+from.value, +to.value);
       var lo = days[a], hi = days[b];
-      var n = map.nmShow(function (e) { return e.t1 >= lo && e.t0 <= hi; });
+      // At load the full range is already drawn: count it, don't draw it twice.
+      var n = event === "initial" ? map.nmTotal
+        : map.nmShow(function (e) { return e.t1 >= lo && e.t0 <= hi; });
       label.textContent = (lo === hi ? lo : lo + " to " + hi) + ": " + n + " events";
     }
     var timer = null;
@@ -109,7 +111,7 @@ class TimeSlider(MacroElement):
     to.addEventListener("input", update);
     L.DomEvent.disableClickPropagation(box);
     L.DomEvent.disableScrollPropagation(box);
-    update();
+    update("initial");
     return box;
   };
   control.addTo(map);

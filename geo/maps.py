@@ -351,6 +351,7 @@ class EventsLayer(MacroElement):
     map.getContainer().setAttribute("data-events-drawn", String(shown.length));
     return shown.length;
   };
+  map.nmTotal = entries.length;
   areas.addTo(map);
   cluster.addTo(map);
   map.nmShow(null);
