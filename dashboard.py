@@ -7,6 +7,7 @@ Run:  streamlit run dashboard.py [-- --events PATH] [-- --articles DIR]
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from datetime import date
@@ -25,6 +26,7 @@ from geo import (
     MapContext,
     actors_of,
     build_map,
+    events_geojson,
     evidence,
     filter_events,
     map_html,
@@ -209,12 +211,18 @@ def main() -> None:
         column_config={"event_date": st.column_config.DateColumn("event_date")},
     )
     stem = file_stem(flt, flt.start, flt.end)
-    left, right = st.columns(2)
+    left, middle, right = st.columns(3)
     left.download_button(
         "Download these events (CSV)",
         to_csv_bytes(shown.drop(columns="evidence")),
         file_name=f"{stem}.csv",
         mime="text/csv",
+    )
+    middle.download_button(
+        "Download these events (GeoJSON)",
+        json.dumps(events_geojson(shown.drop(columns="evidence")), ensure_ascii=False),
+        file_name=f"{stem}.geojson",
+        mime="application/geo+json",
     )
     right.download_button(
         "Download this map (HTML)",

@@ -15,7 +15,7 @@ from geo.events import (
     rejection_message,
     to_csv_bytes,
 )
-from geo.export import map_html, write_map_html
+from geo.export import events_geojson, map_html, write_map_html
 from geo.gazetteer import Gazetteer, Mention, Place, Resolution
 from geo.maps import MapContext, build_map, reference_places, region_extents
 
@@ -36,6 +36,7 @@ __all__ = [
     "actors_of",
     "build_map",
     "empty_events",
+    "events_geojson",
     "evidence",
     "filter_events",
     "map_html",

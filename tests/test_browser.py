@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -94,6 +95,18 @@ def test_type_filter_changes_what_is_drawn(page: Page, seed_url: str) -> None:
     page.keyboard.press("Escape")
     expect(page.get_by_text("3 of 17 events")).to_be_visible(timeout=30_000)
     map_frame(page, expect=3)
+    # The downloads hold exactly what is on screen, named after the date range.
+    with page.expect_download() as csv_file:
+        page.get_by_role("button", name="Download these events (CSV)").click()
+    assert csv_file.value.suggested_filename == "newsmap-events-20220301-20220329.csv"
+    rows = pd.read_csv(csv_file.value.path())
+    assert set(rows["event_type"]) == {"Battles"} and len(rows) == 3
+    with page.expect_download() as geojson_file:
+        page.get_by_role("button", name="Download these events (GeoJSON)").click()
+    assert geojson_file.value.suggested_filename.endswith("20220301-20220329.geojson")
+    collection = json.loads(Path(geojson_file.value.path()).read_text())
+    assert len(collection["features"]) == 3
+    assert {f["properties"]["event_type"] for f in collection["features"]} == {"Battles"}
 
 
 def test_timeline_slider_changes_what_is_drawn(page: Page, seed_url: str) -> None:
