@@ -12,7 +12,7 @@ import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import folium
 import pandas as pd
@@ -22,6 +22,9 @@ from jinja2 import Template
 from geo import assets
 from geo.events import GEO_PRECISIONS, date_windows
 from geo.geometry import haversine_km
+
+if TYPE_CHECKING:
+    from geo.gazetteer import Gazetteer, Place
 
 TYPE_COLOURS: dict[str, str] = {
     "Battles": "#D55E00",
@@ -45,37 +48,14 @@ FIT_RADIUS_CAP_KM = 100.0
 DEFAULT_CENTER = (48.5, 31.5)
 
 
-class _PlaceLike(Protocol):
-    @property
-    def name(self) -> str: ...
-    @property
-    def latitude(self) -> float: ...
-    @property
-    def longitude(self) -> float: ...
-    @property
-    def feature(self) -> str: ...
-    @property
-    def radius_km(self) -> float: ...
-
-
-class _Places(Protocol):
-    def by_id(self, geonameid: int) -> _PlaceLike | None: ...
-
-    def geocode(self, name: str, context: str | None = None) -> Any: ...
-
-    def landmarks(
-        self, south: float, west: float, north: float, east: float, limit: int = 40
-    ) -> Sequence[_PlaceLike]: ...
-
-
-def region_extents(events: pd.DataFrame, gazetteer: _Places) -> dict[str, float]:
+def region_extents(events: pd.DataFrame, gazetteer: Gazetteer) -> dict[str, float]:
     """Radius to draw, by event_id, for each region- or country-level event.
 
     The place is found by its geonameid, or by name when it has none (Donbas).
     """
     wide = events[events["geo_precision"] >= 3]
     sizes: dict[str, float] = {}
-    found: dict[object, _PlaceLike | None] = {}
+    found: dict[object, Place | None] = {}
     for event_id, gid, location in zip(
         wide["event_id"], wide["geonameid"], wide["location"], strict=True
     ):
@@ -93,7 +73,7 @@ def region_extents(events: pd.DataFrame, gazetteer: _Places) -> dict[str, float]
 
 
 def reference_places(
-    events: pd.DataFrame, gazetteer: _Places, limit: int = 30
+    events: pd.DataFrame, gazetteer: Gazetteer, limit: int = 30
 ) -> list[tuple[str, float, float]]:
     """Capitals and large towns around the events, shown when the base map cannot load.
 
@@ -131,7 +111,7 @@ class MapContext:
     landmarks: Sequence[tuple[str, float, float]] = ()
 
     @classmethod
-    def from_gazetteer(cls, events: pd.DataFrame, gazetteer: _Places | None) -> MapContext:
+    def from_gazetteer(cls, events: pd.DataFrame, gazetteer: Gazetteer | None) -> MapContext:
         if gazetteer is None:
             return cls()
         return cls(region_extents(events, gazetteer), reference_places(events, gazetteer))
