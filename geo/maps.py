@@ -194,7 +194,7 @@ def event_records(
                 "gid": gid,
                 "fatalities": None if pd.isna(row.fatalities) else int(row.fatalities),
                 "notes": _text(row.notes),
-                "tags": _text(row.tags),
+                "tags": ", ".join(t.strip() for t in _text(row.tags).split(";") if t.strip()),
                 "evidence": _text(getattr(row, "evidence", "")),
                 "source": _text(row.source),
                 "url": _text(row.source_url),
