@@ -112,6 +112,15 @@ RULES: tuple[Rule, ...] = (
         tags=("territory",), violent=True, two_sided=True,
     ),
     Rule(
+        "attack on civilians",
+        _rx(
+            r"\b(?:executed|massacred?|tortured|abducted|kidnapped|shot dead|"
+            r"bod(?:y|ies) of (?:\w+ )?civilians?)\b"
+        ),
+        VAC, "Attack", "Violence against civilians reported at {place}",
+        violent=True, victims=True,
+    ),
+    Rule(
         "talks",
         _rx(r"\b(?:talks|negotiations?|discussions|summit|peace conference)\b"),
         SD, "Other", "Talks between the parties in {place}",
@@ -168,12 +177,6 @@ RULES: tuple[Rule, ...] = (
         violent=True, two_sided=True,
     ),
     Rule(
-        "attack on civilians",
-        _rx(r"\b(?:executed|massacred?|tortured|abducted|kidnapped|shot dead)\b"),
-        VAC, "Attack", "Violence against civilians reported at {place}",
-        violent=True, victims=True,
-    ),
-    Rule(
         "destruction",
         _rx(r"\b(?:destroyed|damaged|looted|razed|demolished)\b"),
         SD, "Looting/property destruction", "{who} destroyed property in {place}",
@@ -209,12 +212,13 @@ CONTENT_TAGS: tuple[tuple[str, re.Pattern[str]], ...] = (
 NO_HAPPENING = _rx(
     r"\b(?:standstill|stalemate|stalled|lull)\b"  # a state of affairs, not an event
     r"|\bfor\s+(?:\w+\s+)?(?:years|decades)\b|\bsince\s+(?:19|20)\d\d\b|\bhas long\b"  # background
+    r"|\bsince the (?:start|beginning|outbreak) of the war\b|\bsince the invasion\b"
 )
 """Violent rules are silenced in a sentence that describes a state or a long past."""
 
 MODAL_BEFORE = re.compile(
     r"\b(?:could|might|may|would|will|threaten\w*|warn\w*|fears?|feared|if|unless|not|no|"
-    r"never|denied|plans?|ready to|to)\W+(?:\w+\W+){0,3}$",
+    r"never|denied|plans?|ready to|to|untouched by|spared|without)\W+(?:\w+\W+){0,3}$",
     _I,
 )
 """A violent trigger shortly after these words is hypothetical or denied: no event."""
@@ -253,6 +257,12 @@ AGENT_AFTER = re.compile(
     _I,
 )
 """A place followed by an agent's verb stands for its government ("Moscow had agreed")."""
+
+CLAUSE_BREAK = re.compile(
+    r"\s(?:as|while|whereas|but|although|though|meanwhile)\s|;|\s[—–]\s|\(", _I
+)
+"""A happening is at the places of its own clause: in 'the blasts came as the president
+was in Warsaw', Warsaw is where the president was, not where the blasts were."""
 
 POSSESSIVE_AFTER = re.compile(r"^['’]s\b")
 VENUE_GAP = re.compile(r"\b(\w+)\s+(?:in|at)\s+(?:the\s+)?$", _I)
@@ -557,6 +567,9 @@ def _sentence_events(
     seen: set[tuple[object, str]] = set()
     for m, role in roles:
         rule = _rule_for(role, matched[0] if matched else None, smaller)
+        a = m.start - sentence.start
+        if rule is not None and role != "passing" and not _same_clause(s, rule, a):
+            rule = None
         if role == "venue" and talks.pattern.search(s):
             rule = talks
         if rule is None:
@@ -568,6 +581,18 @@ def _sentence_events(
         seen.add(key)
         out.append(_candidate(sentence, m, rule, role, when, actors))
     return out
+
+
+def _same_clause(sentence: str, rule: Rule, at: int) -> bool:
+    """True when an unguarded trigger of the rule shares a clause with offset ``at``."""
+    breaks = [b.start() for b in CLAUSE_BREAK.finditer(sentence)]
+    for m in rule.pattern.finditer(sentence):
+        if rule.violent and MODAL_BEFORE.search(sentence, 0, m.start()):
+            continue
+        lo, hi = sorted((m.start(), at))
+        if not any(lo < b < hi for b in breaks):
+            return True
+    return False
 
 
 def _rule_for(role: str, rule: Rule | None, smaller: bool) -> Rule | None:
@@ -777,7 +802,8 @@ def _row(
 ) -> dict[str, str]:
     place = c.mention.resolution.place
     location = _location_name(place, c.mention)
-    note = c.rule.note.format(who=c.who, place=location)
+    near = place is not None and place.feature == "city" and c.geo_precision == 2
+    note = c.rule.note.format(who=c.who, place=f"an area near {location}" if near else location)
     note = note[0].upper() + note[1:]
     note += f" (reported {published.isoformat()}"
     note += f"; {c.fatalities} killed)" if c.fatalities else ")"
