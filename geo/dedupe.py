@@ -80,7 +80,7 @@ def merge_events(tables: pd.DataFrame | Iterable[pd.DataFrame]) -> pd.DataFrame:
     out = out.reset_index(drop=True)
     for column, dtype in SCHEMA.items():
         if column in out:
-            out[column] = out[column].astype(events[column].dtype if column in events else dtype)
+            out[column] = out[column].astype(dtype)
     out["source_count"] = out["source_count"].astype("Int64")
     out["merged_event_ids"] = out["merged_event_ids"].astype("string")
     return out
@@ -114,12 +114,8 @@ def _merge(events: pd.DataFrame, cluster: _Cluster) -> dict[str, object]:
         face["source_url"] = _joined(rows["source_url"]) or pd.NA
         deaths = rows["fatalities"].dropna()
         face["fatalities"] = deaths.max() if len(deaths) else pd.NA
-        face["tags"] = (
-            _joined(t for tags in rows["tags"].dropna() for t in str(tags).split(";")).replace(
-                SEPARATOR, ";"
-            )
-            or pd.NA
-        )
+        tags = [t for cell in rows["tags"].dropna() for t in str(cell).split(";")]
+        face["tags"] = ";".join(dict.fromkeys(t for t in tags if t)) or pd.NA
     sources = {
         str(s) if pd.notna(s) and str(s) else f"article {a}"
         for s, a in zip(rows["source"], rows["article_id"], strict=True)
