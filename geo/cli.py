@@ -18,6 +18,7 @@ from geo.errors import NewsmapError
 from geo.events import EventFilter, filter_events, read_events, to_csv_bytes
 from geo.export import events_geojson, map_html, write_map_html
 from geo.gazetteer import Gazetteer, Resolution
+from geo.geocoding import Geocoder, OnlineService
 from geo.maps import MapContext
 
 MAX_ARTICLE_BYTES = 50 * 1024 * 1024
@@ -44,6 +45,11 @@ def build_parser() -> argparse.ArgumentParser:
     geocode.add_argument("names", nargs="+", metavar="NAME")
     geocode.add_argument("--context", metavar="TEXT", help="text whose other places are evidence")
     geocode.add_argument("--json", action="store_true", help="write JSON to stdout")
+    geocode.add_argument(
+        "--online",
+        action="store_true",
+        help="ask Nominatim for names the gazetteer lacks (needs NEWSMAP_USER_AGENT)",
+    )
 
     places = sub.add_parser("places", help="find and resolve the places a text mentions")
     places.add_argument("files", nargs="+", type=Path, metavar="FILE")
@@ -98,15 +104,24 @@ def _describe(r: Resolution) -> str:
         )
     p = r.place
     where = ", ".join(x for x in (p.admin1, p.country_name) if x)
+    source = f"[{p.geonameid}]" if p.geonameid is not None else f"({r.reason})"
     return (
-        f"{r.query}: {p.name}, {where} [{p.geonameid}] {p.latitude:.5f},{p.longitude:.5f} "
+        f"{r.query}: {p.name}, {where} {source} {p.latitude:.5f},{p.longitude:.5f} "
         f"precision {r.precision} score {r.score:.2f}"
     )
 
 
+def _online() -> OnlineService:
+    from geo.online import OnlineGeocoder  # geopy loads only when online is asked for
+
+    return OnlineGeocoder()
+
+
 def cmd_geocode(args: argparse.Namespace) -> int:
+    online = _online() if args.online else None
     with Gazetteer.open() as gazetteer:
-        results = [gazetteer.geocode(name, context=args.context) for name in args.names]
+        geocoder = Geocoder(gazetteer, online=online)
+        results = [geocoder.geocode(name, context=args.context) for name in args.names]
     if args.json:
         json.dump([r.to_dict() for r in results], sys.stdout, ensure_ascii=False)
         sys.stdout.write("\n")
