@@ -14,9 +14,12 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
+
 from geo.errors import NewsmapError
 from geo.events import EventFilter, filter_events, read_events, to_csv_bytes
-from geo.export import events_geojson, map_html, write_map_html
+from geo.export import events_geojson, json_rows, map_html, write_map_html
+from geo.extract import extract_article
 from geo.gazetteer import Gazetteer, Resolution
 from geo.geocoding import Geocoder, OnlineService
 from geo.maps import MapContext
@@ -54,6 +57,18 @@ def build_parser() -> argparse.ArgumentParser:
     places = sub.add_parser("places", help="find and resolve the places a text mentions")
     places.add_argument("files", nargs="+", type=Path, metavar="FILE")
     places.add_argument("--json", action="store_true", help="one JSON line per file")
+
+    extract = sub.add_parser("extract", help="events from an article, with their provenance")
+    extract.add_argument("file", type=Path, metavar="FILE")
+    extract.add_argument(
+        "--published",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="publication date (default: 'published' in the .json beside FILE)",
+    )
+    extract_out = extract.add_mutually_exclusive_group()
+    extract_out.add_argument("--json", action="store_true", help="event rows as JSON to stdout")
+    extract_out.add_argument("-o", "--output", type=Path, metavar="OUT", help="events CSV")
 
     export = sub.add_parser("export", help="write a (filtered) view of an events file")
     export.add_argument("--events", type=Path, default=Path("data/events.csv"), metavar="FILE")
@@ -146,6 +161,25 @@ def cmd_places(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_extract(args: argparse.Namespace) -> int:
+    with Gazetteer.open() as gazetteer:
+        events = extract_article(args.file, args.published, gazetteer=gazetteer)
+    if args.json:
+        json.dump(json_rows(events), sys.stdout, ensure_ascii=False)
+        sys.stdout.write("\n")
+    elif args.output:
+        args.output.write_bytes(to_csv_bytes(events))
+        print(f"{len(events)} events from {args.file} -> {args.output}")
+    else:
+        for row in events.itertuples(index=False):
+            place = row.location if pd.notna(row.latitude) else f"{row.location} (unplaced)"
+            print(
+                f"{row.event_id}  {row.event_date:%Y-%m-%d} ({row.date_precision})  "
+                f"{row.event_type} / {row.sub_event_type}  {place}"
+            )
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     report = read_events(args.events)
     for warning in report.warnings:
@@ -170,7 +204,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"geocode": cmd_geocode, "places": cmd_places, "export": cmd_export}
+COMMANDS = {
+    "geocode": cmd_geocode,
+    "places": cmd_places,
+    "extract": cmd_extract,
+    "export": cmd_export,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

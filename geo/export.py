@@ -159,13 +159,17 @@ def map_html(
     return m.get_root().render()
 
 
+def json_rows(events: pd.DataFrame) -> list[dict[str, Any]]:
+    """The table as JSON-ready rows: null for NA, YYYY-MM-DD dates, plain numbers."""
+    return [{k: _plain(v) for k, v in row.items()} for row in events.to_dict("records")]
+
+
 def events_geojson(events: pd.DataFrame) -> dict[str, Any]:
     """A GeoJSON FeatureCollection of the placed events (coordinates in lon, lat order)."""
     placed = events[events["latitude"].notna() & events["longitude"].notna()]
     features = []
-    for record in placed.to_dict("records"):
-        lon, lat = float(record.pop("longitude")), float(record.pop("latitude"))
-        properties = {k: _plain(v) for k, v in record.items()}
+    for properties in json_rows(placed):
+        lon, lat = properties.pop("longitude"), properties.pop("latitude")
         features.append(
             {
                 "type": "Feature",

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from geo.events import read_events
+
 from .conftest import ROOT, SEED_ARTICLE, SEED_EVENTS
 
 
@@ -102,3 +104,29 @@ def test_export_with_a_bad_date_exits_2() -> None:
     result = newsmap("export", "--from", "29/03/2022", "--csv", "x.csv")
     assert result.returncode == 2
     assert "YYYY-MM-DD" in result.stderr
+
+
+def test_extract_json_rows_use_the_table_columns() -> None:
+    result = newsmap("extract", str(SEED_ARTICLE), "--published", "2022-03-29", "--json")
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert rows and set(rows[0]) >= {"event_id", "event_date", "latitude", "span_start"}
+    irpin = [r for r in rows if r["geonameid"] == 707565 and r["event_date"] == "2022-03-28"]
+    assert irpin and irpin[0]["event_type"] == "Battles"
+
+
+def test_extract_to_csv_loads_in_the_dashboard_reader(tmp_path: Path) -> None:
+    out = tmp_path / "extracted.csv"
+    result = newsmap("extract", str(SEED_ARTICLE), "-o", str(out))  # date from the .json
+    assert result.returncode == 0, result.stderr
+    report = read_events(out)
+    assert report.rejected.empty and len(report.events) >= 10
+    assert result.stdout.startswith(f"{len(report.events)} events from")
+
+
+def test_extract_without_a_date_exits_2(tmp_path: Path) -> None:
+    article = tmp_path / "undated.txt"
+    article.write_text("Shelling hit Kharkiv on Monday.", encoding="utf-8")
+    result = newsmap("extract", str(article))
+    assert result.returncode == 2
+    assert "--published" in result.stderr and "Traceback" not in result.stderr
