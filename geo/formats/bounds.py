@@ -1,0 +1,156 @@
+"""Coordinates that cannot be in the country the row names: a cheap, vectorised check.
+
+Each country's box is the extent of the gazetteer's populated places in it,
+widened by a margin. A circle around the country's point (its capital, with
+an equal-area radius) would be simpler but wrong for long or lopsided
+countries: Kerch is about 720 km from Kyiv while Ukraine's radius is 438 km,
+and Vladivostok is 6,400 km from Moscow. A box of real places catches what
+this check is for (swapped, sign-flipped or mistyped coordinates, or a
+wrong country) without rejecting border and coastal events. Countries that
+straddle the 180th meridian get their box in 0-360° longitudes.
+"""
+
+from __future__ import annotations
+
+import functools
+import sqlite3
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from geo import index as idx
+from geo.gazetteer import Gazetteer
+
+MARGIN_DEG = 1.0
+"""How far outside the box of a country's known places a point may lie (about 110 km)."""
+
+
+@dataclass(frozen=True)
+class Box:
+    """Extent of a country's known places; ``wraps`` means longitudes are 0-360."""
+
+    name: str
+    south: float
+    north: float
+    west: float
+    east: float
+    wraps: bool
+
+
+@dataclass
+class BoundsCheck:
+    """Rows whose coordinates fall outside their country, with why, and what went unchecked."""
+
+    outside: pd.Series  # bool per row
+    reasons: pd.Series  # string, only meaningful where outside
+    choices: list[str] = field(default_factory=list)
+
+
+def country_boxes(gazetteer: Gazetteer) -> dict[str, Box]:
+    """Box of each country's places, keyed by ISO 3166 alpha-2 code."""
+    stat = gazetteer.path.stat()
+    return _boxes(str(gazetteer.path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=4)
+def _boxes(path: str, mtime_ns: int, size: int) -> dict[str, Box]:
+    """Boxes of one index file (keyed by its mtime and size, so a rebuilt index is re-read)."""
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        rows = con.execute(
+            "SELECT p.country, c.name, min(lat), max(lat), min(lon), max(lon), "
+            "min((lon + 360) % 360), max((lon + 360) % 360) FROM place p "
+            "JOIN country c ON c.iso = p.country WHERE feature = ? GROUP BY p.country",
+            (idx.CITY,),
+        ).fetchall()
+    finally:
+        con.close()
+    boxes = {}
+    for code, name, south, north, west, east, west360, east360 in rows:
+        wraps = (east360 - west360) < (east - west)
+        w, e = (west360, east360) if wraps else (west, east)
+        boxes[code] = Box(name, south, north, w, e, wraps)
+    return boxes
+
+
+def check_bounds(
+    country: pd.Series, latitude: pd.Series, longitude: pd.Series, gazetteer: Gazetteer
+) -> BoundsCheck:
+    """Flag rows whose (latitude, longitude) lie outside the country they name.
+
+    ``country`` holds names as files write them ("Ukraine"); names the gazetteer
+    does not know as a country are not checked, and the report says so.
+    """
+    boxes = country_boxes(gazetteer)
+    codes, uniques = pd.factorize(country.fillna(""), sort=False)
+    n = len(uniques)
+    box_of: list[Box | None] = []
+    unknown: list[str] = []
+    for written in uniques:
+        name = str(written).strip()
+        box = None
+        if name:
+            for place in gazetteer.candidates(str(name)):
+                if place.feature == "country" and place.country in boxes:
+                    box = boxes[place.country]
+                    break
+            if box is None:
+                unknown.append(str(name))
+        box_of.append(box)
+    known = np.array([b is not None for b in box_of] + [False], dtype=bool)
+
+    def per_name(attr: str) -> np.ndarray:
+        values = [getattr(b, attr) if b is not None else np.nan for b in box_of]
+        return np.array(values + [np.nan], dtype=float)
+
+    # codes of -1 (missing) index the trailing "unknown" entry.
+    take = np.where(codes < 0, n, codes)
+    south, north = per_name("south")[take], per_name("north")[take]
+    west, east = per_name("west")[take], per_name("east")[take]
+    wraps = np.array([bool(b and b.wraps) for b in box_of] + [False])[take]
+    lat = pd.to_numeric(latitude, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    lon = pd.to_numeric(longitude, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+    def inside(la: np.ndarray, lo: np.ndarray) -> np.ndarray:
+        lo = np.where(wraps, (lo + 360) % 360, lo)
+        return (
+            (la >= south - MARGIN_DEG)
+            & (la <= north + MARGIN_DEG)
+            & (lo >= west - MARGIN_DEG)
+            & (lo <= east + MARGIN_DEG)
+        )
+
+    checkable = known[take] & ~np.isnan(lat) & ~np.isnan(lon)
+    checkable &= (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
+    outside = checkable & ~inside(lat, lon)
+    reasons = pd.Series("", index=country.index, dtype="string")
+    if outside.any():
+        swapped = outside & inside(lon, lat)
+        for i in np.flatnonzero(outside):
+            box = box_of[take[i]]
+            assert box is not None
+            hint = (
+                "latitude and longitude look swapped"
+                if swapped[i]
+                else "check for a typo, a missing minus sign or the wrong country"
+            )
+            reasons.iloc[i] = (
+                f"({lat[i]}, {lon[i]}) is outside {box.name}, whose known places lie within "
+                f"latitude {box.south:.1f} to {box.north:.1f} and longitude "
+                f"{box.west:.1f} to {box.east:.1f} (checked with a {MARGIN_DEG:g}° margin); "
+                f"{hint}"
+            )
+    choices = []
+    if unknown:
+        rows = int(
+            np.isin(
+                codes, [i for i, b in enumerate(box_of) if b is None and str(uniques[i]).strip()]
+            ).sum()
+        )
+        shown = ", ".join(repr(u) for u in unknown[:5]) + (" …" if len(unknown) > 5 else "")
+        choices.append(
+            f"coordinates of {rows} rows were not checked against their country: "
+            f"the gazetteer does not know {shown} as a country"
+        )
+    return BoundsCheck(pd.Series(outside, index=country.index), reasons, choices)

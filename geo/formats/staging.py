@@ -1,0 +1,82 @@
+"""Steps every tabular format shares: copy mapped columns, read dates and counts as text.
+
+A format module decides which of the file's columns feeds which schema
+column; these helpers do the reading that is the same for all of them, so
+that ACLED, UCDP and any spreadsheet get the same date and severity rules.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from geo.errors import DataError
+from geo.formats.dates import read_dates
+from geo.formats.reading import RawTable
+from geo.formats.report import Staged, empty_text
+from geo.formats.severity import read_fatalities
+
+
+def staged_from(raw: RawTable, mapping: dict[str, str], label: str, fmt: str) -> Staged:
+    """A Staged table whose schema columns are the file's mapped columns, as text.
+
+    Cells are used as they are (validate strips them); only ids are stripped
+    here, so that " A1" and "A1" count as the same id.
+    """
+    frame = raw.frame
+    text = empty_text(len(frame))
+    for ours, theirs in mapping.items():
+        text[ours] = frame[theirs].fillna("")
+    text["event_id"] = text["event_id"].str.strip()
+    return Staged(label, fmt, raw, text, dict(mapping))
+
+
+def read_date_column(staged: Staged, dayfirst: bool | None, source: str) -> pd.Series:
+    """Turn ``event_date`` into ISO text; reject blank, unreadable and future dates.
+
+    Returns a bool Series: rows whose text named only a month ("March 2022").
+    """
+    text = staged.text
+    reading = read_dates(text["event_date"], dayfirst, column=source)
+    staged.reject(reading.empty, "event_date", "missing date", "expected a date, got nothing")
+    if reading.unreadable.any():
+        where = reading.unreadable
+        reasons = pd.Series("", index=text.index, dtype="string")
+        reasons[where] = [reading.reason(v) for v in text.loc[where, "event_date"]]
+        staged.reject(where, "event_date", "bad date", reasons)
+    future = reading.dates > pd.Timestamp(date.today())
+    if future.any():
+        reasons = pd.Series("", index=text.index, dtype="string")
+        reasons[future] = [
+            f"{v!r} is after today; a mistyped year?" for v in text.loc[future, "event_date"]
+        ]
+        staged.reject(future, "event_date", "date in the future", reasons)
+    text["event_date"] = reading.iso.to_numpy()
+    staged.choices.extend(reading.choices)
+    return reading.month_only
+
+
+def read_fatality_column(staged: Staged, source: str) -> None:
+    """Turn ``fatalities`` text into whole numbers, or empty; keep the given text in notes."""
+    text = staged.text
+    reading = read_fatalities(text["fatalities"], column=source)
+    given = reading.given_as_text
+    if given.any():
+        said = "fatalities given as '" + text.loc[given, "fatalities"] + "'"
+        notes = text.loc[given, "notes"]
+        text.loc[given, "notes"] = notes.where(notes == "", notes + " ") + "(" + said + ")"
+    text["fatalities"] = reading.counts.to_numpy()
+    staged.choices.extend(reading.choices)
+
+
+def require(frame: pd.DataFrame, columns: list[str], label: str, fmt: str) -> None:
+    """Raise DataError naming the columns an export of this format must have."""
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise DataError(
+            f"{label}: not a {fmt} file: missing column(s) "
+            f"{', '.join(repr(c) for c in missing)}; found "
+            f"{', '.join(repr(c) for c in frame.columns) or 'no columns'}. "
+            f"Fix: import it with --format csv and a column mapping, or re-export it."
+        )
