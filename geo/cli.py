@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from geo.articles import read_text_file
 from geo.errors import NewsmapError
 from geo.events import EventFilter, filter_events, read_events, to_csv_bytes
 from geo.export import events_geojson, json_rows, map_html, write_map_html
@@ -23,12 +24,6 @@ from geo.extract import extract_article
 from geo.gazetteer import Gazetteer, Resolution
 from geo.geocoding import Geocoder, OnlineService
 from geo.maps import MapContext
-
-MAX_ARTICLE_BYTES = 50 * 1024 * 1024
-
-
-class UsageError(NewsmapError, ValueError):
-    """The command line itself is wrong."""
 
 
 def _date(text: str) -> date:
@@ -90,27 +85,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _read_text(path: Path) -> str:
-    try:
-        size = path.stat().st_size
-    except OSError as err:
-        raise UsageError(f"{path}: cannot read ({err.strerror}).") from err
-    if size > MAX_ARTICLE_BYTES:
-        raise UsageError(
-            f"{path}: {size / 1e6:.0f} MB is more than the {MAX_ARTICLE_BYTES // 2**20} MiB "
-            "an article may be. Fix: split the file."
-        )
-    data = path.read_bytes()
-    if b"\x00" in data:
-        raise UsageError(f"{path}: binary data, not text. Fix: give a UTF-8 text file.")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise UsageError(
-            f"{path}: not UTF-8 (byte {err.start}). Fix: convert it, e.g. iconv -f cp1252 -t utf-8."
-        ) from err
-
-
 def _describe(r: Resolution) -> str:
     if r.place is None:
         options = ", ".join(f"{p.name} ({p.geonameid}, {p.country})" for p in r.alternatives[:5])
@@ -147,7 +121,7 @@ def cmd_geocode(args: argparse.Namespace) -> int:
 
 
 def cmd_places(args: argparse.Namespace) -> int:
-    texts = [(path, _read_text(path)) for path in args.files]
+    texts = [(path, read_text_file(path)) for path in args.files]
     with Gazetteer.open() as gazetteer:
         for path, text in texts:
             mentions = gazetteer.places(text)

@@ -34,14 +34,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo.articles import read_article
+from geo.articles import read_article, read_text_file
 from geo.dates import DateRef, sentence_date
 from geo.errors import DataError
 from geo.events import SCHEMA
 from geo.gazetteer import Gazetteer, Mention, Place
 from geo.sentences import Sentence, split_sentences
 
-MAX_ARTICLE_BYTES = 50 * 1024 * 1024
 """Larger files are refused: no news article is this long, a data dump is."""
 
 _I = re.IGNORECASE
@@ -430,29 +429,7 @@ def extract_article(path: Path, published: date | None, *, gazetteer: Gazetteer)
     or when no publication date is known.
     """
     path = Path(path)
-    try:
-        size = path.stat().st_size
-    except OSError as err:
-        raise DataError(
-            f"{path}: cannot read the article ({err.strerror}). Fix: check the path."
-        ) from err
-    if not path.is_file():
-        raise DataError(f"{path}: not a file. Fix: give the path of a .txt article.")
-    if size > MAX_ARTICLE_BYTES:
-        raise DataError(
-            f"{path}: {size / 1e6:.0f} MB is too large for an article (at most "
-            f"{MAX_ARTICLE_BYTES // (1024 * 1024)} MB). Fix: split it into its articles."
-        )
-    raw = path.read_bytes()
-    if b"\x00" in raw[:8192]:
-        raise DataError(f"{path}: binary data, not text. Fix: give the article as UTF-8 text.")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise DataError(
-            f"{path}: not UTF-8 text ({err.reason} at byte {err.start}). "
-            "Fix: save the article as UTF-8."
-        ) from err
+    text = read_text_file(path)
     if not text.strip():
         raise DataError(f"{path}: the article is empty. Fix: give a file with the report's text.")
     article = read_article(path)
