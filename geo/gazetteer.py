@@ -14,6 +14,7 @@ import re
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -26,6 +27,8 @@ from geo.names import fold
 MAX_ALTERNATIVES = 25
 _WORD_AHEAD = re.compile(r"\s*[A-Za-z]")
 _CACHE_LIMIT = 100_000
+_UNLIKE_RATIO = 0.55
+_OPEN_OPTIONS = 3
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,7 @@ class _Row:
     place: Place
     admin1_code: str | None
     capital: bool
+    alternate: bool = False  # found only by a GeoNames alternate name unlike its own
 
     @property
     def name(self) -> str:
@@ -265,8 +269,13 @@ class Gazetteer:
         hit = self._rows_cache.get(key)
         if hit is None:
             rows = self._con.execute(_SELECT, (key,)).fetchall()
-            hit = [(self._place(r), r[11]) for r in rows]
-            hit.sort(key=lambda rk: -resolve.prior(rk[0], rk[0].capital))
+            hit = []
+            for r in rows:
+                row = self._place(r)
+                if r[11] == idx.ALTERNATE and _unlike(key, row.place.name):
+                    row = _Row(row.pid, row.place, row.admin1_code, row.capital, True)
+                hit.append((row, r[11]))
+            hit.sort(key=lambda rk: -resolve.prior(rk[0], rk[0].capital, rk[0].alternate))
             if len(self._rows_cache) > _CACHE_LIMIT:
                 self._rows_cache.clear()
             self._rows_cache[key] = hit
@@ -355,7 +364,9 @@ class Gazetteer:
                 else f"no place called {name!r} in the gazetteer"
             )
             return Resolution(name, None, None, 0.0, (), reason)
-        ev = resolve.Evidence(cue=cue, capitals=_capital_indexes(rows))
+        ev = resolve.Evidence(
+            cue=cue, capitals=_capital_indexes(rows), alternates=_alternate_indexes(rows)
+        )
         if context:
             work = self._resolve_text(context)
             same = [w for w in work if w.found.key == key and w.found.kind == "place"]
@@ -368,6 +379,7 @@ class Gazetteer:
                 direction=local.evidence.direction if local else None,
                 context=others,
                 capitals=ev.capitals,
+                alternates=ev.alternates,
             )
         decision = resolve.decide(base, rows, ev)
         return _resolution(name, rows, decision)
@@ -404,13 +416,19 @@ class Gazetteer:
         first: dict[tuple[Any, ...], resolve.Decision] = {}
         for w in places:
             f = w.found
-            w.evidence = resolve.Evidence(cue=f.cue, near=f.near, capitals=_capital_indexes(w.rows))
+            w.evidence = resolve.Evidence(
+                cue=f.cue,
+                near=f.near,
+                capitals=_capital_indexes(w.rows),
+                alternates=_alternate_indexes(w.rows),
+            )
             plain: tuple[Any, ...] = (f.key, f.cue, f.near)
             if plain not in first:
                 first[plain] = resolve.decide(f.text, w.rows, w.evidence)
             w.decision = first[plain]
         for _ in range(2):
             resolved = _resolved_places(work)
+            open_options = _open_options(places)
             # Repeated names with the same clues get the same answer: decide once.
             decided: dict[tuple[Any, ...], tuple[resolve.Evidence, resolve.Decision]] = {}
             for w in places:
@@ -436,6 +454,8 @@ class Gazetteer:
                         near=f.near,
                         context=tuple(row for key, row in resolved if key != f.key),
                         capitals=_capital_indexes(w.rows),
+                        alternates=_alternate_indexes(w.rows),
+                        weak_context=tuple(row for key, row in open_options if key != f.key),
                     )
                     decided[memo] = (ev, resolve.decide(f.text, w.rows, ev))
                 w.evidence, w.decision = decided[memo]
@@ -451,6 +471,31 @@ def _standalone(text: str, end: int) -> bool:
 
 def _capital_indexes(rows: Sequence[_Row]) -> frozenset[int]:
     return frozenset(i for i, r in enumerate(rows) if r.capital)
+
+
+def _alternate_indexes(rows: Sequence[_Row]) -> frozenset[int]:
+    return frozenset(i for i, r in enumerate(rows) if r.alternate)
+
+
+def _unlike(key: str, name: str) -> bool:
+    """True when a Latin-script key looks nothing like the place's own name
+    ("petropolis" for Saint Petersburg), unlike a transliteration ("kiev")."""
+    if not key.isascii():
+        return False  # a Cyrillic name is the place's own name in its language
+    return SequenceMatcher(None, key, fold(name)).ratio() < _UNLIKE_RATIO
+
+
+def _open_options(places: Sequence[_Resolved]) -> list[tuple[str, _Row]]:
+    """(key, candidate) for the best few candidates of each name still undecided."""
+    seen: dict[tuple[str, int], _Row] = {}
+    for w in places:
+        d = w.decision
+        if d is None or d.chosen is not None:
+            continue
+        for i in d.ranked[:_OPEN_OPTIONS]:
+            row = w.rows[i]
+            seen.setdefault((w.found.key, row.pid), row)
+    return [(key, row) for (key, _), row in seen.items()]
 
 
 def _context_rows(work: Sequence[_Resolved], exclude: str) -> tuple[_Row, ...]:

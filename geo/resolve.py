@@ -25,7 +25,11 @@ from geo.geometry import haversine_km
 # Score points; one point is a factor of ten in population.
 MARGIN = 0.9  # how far the winner must lead the runner-up (about 8x population)
 COUNTRY_BONUS = 2.0
-CAPITAL_BONUS = 0.5
+CAPITAL_BONUS = 1.0  # a bare capital's name means the capital ("Washington", not the state)
+# A GeoNames alternate name unlike the place's own name ("Petropolis" for Saint
+# Petersburg, "Victoria" for Hong Kong) is a weak claim: a town whose own name it
+# is must be 30x smaller before the alternate wins.
+ALTERNATE_PENALTY = 1.5
 AREA_PENALTY = 1.0  # an admin unit or region is named by its bare name less often than a town
 # Context is weaker than a big gap in prominence: a village next to another
 # place of the text must not beat a city of half a million ("Mykolaiv").
@@ -33,6 +37,9 @@ SAME_ADMIN1 = 1.0
 NEAR_KM, NEAR_POINTS = 60.0, 1.0
 REGIONAL_KM, REGIONAL_POINTS = 200.0, 0.5
 SAME_COUNTRY = 0.5
+# Candidates of the text's still-unresolved names count at this weight: "Reading"
+# and "Oxford" in one story settle each other on the English pair.
+WEAK_CONTEXT = 0.5
 ANCHOR_MAX_KM = 150.0
 DIRECTION_TOLERANCE_DEG = 67.5
 
@@ -78,6 +85,8 @@ class Evidence:
     near: bool = False
     context: Sequence[PlaceLike] = field(default_factory=tuple)
     capitals: frozenset[int] = frozenset()  # indexes of candidates that are national capitals
+    alternates: frozenset[int] = frozenset()  # indexes matched only by an unlike alternate name
+    weak_context: Sequence[PlaceLike] = field(default_factory=tuple)  # unresolved names' options
 
 
 @dataclass(frozen=True)
@@ -91,9 +100,11 @@ class Decision:
     reason: str
 
 
-def prior(place: PlaceLike, is_capital: bool = False) -> float:
+def prior(place: PlaceLike, is_capital: bool = False, is_alternate: bool = False) -> float:
     """Prominence of a place before any evidence, in log10-population points."""
     base = math.log10(max(place.population, 0) + 1)
+    if is_alternate:
+        base -= ALTERNATE_PENALTY
     if place.feature == "country":
         return base + COUNTRY_BONUS
     if place.feature in ("admin1", "region"):
@@ -191,7 +202,12 @@ def decide(query: str, candidates: Sequence[PlaceLike], ev: Evidence) -> Decisio
         if kept:
             pool = kept
             hard.append("named as a town")
-    if ev.parent is not None and ev.parent.feature in ("country", "admin1", "region"):
+    # A country has no parent: "Uzbekistan, Tajikistan and Kyrgyzstan" is a list.
+    if (
+        ev.parent is not None
+        and ev.parent.feature in ("country", "admin1", "region")
+        and not any(candidates[i].feature == "country" for i in pool)
+    ):
         parent = ev.parent
         pool = [i for i in pool if _within(candidates[i], parent)]
         hard.append(f"inside {parent.name}")
@@ -228,7 +244,12 @@ def decide(query: str, candidates: Sequence[PlaceLike], ev: Evidence) -> Decisio
     for i in pool:
         place = candidates[i]
         pts, why = _context_points(place, ev.context)
-        scored.append((prior(place, i in ev.capitals) + pts, i, why))
+        if ev.weak_context:
+            weak, weak_why = _context_points(place, ev.weak_context)
+            if weak * WEAK_CONTEXT > pts:
+                pts, why = weak * WEAK_CONTEXT, why or f"fits the text's other names ({weak_why})"
+        base = prior(place, i in ev.capitals, i in ev.alternates)
+        scored.append((base + pts, i, why))
     scored.sort(key=lambda s: -s[0])
     ranked = tuple(i for _, i, _ in scored)
     top_score, top, why = scored[0]
