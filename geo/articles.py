@@ -80,6 +80,32 @@ def read_article(path: Path) -> Article:
     )
 
 
+def write_article(folder: Path, article: Article) -> Path:
+    """Keep an ingested article beside the others (text and metadata), atomically.
+
+    The events extracted from it cite its sentences by offset, so the text is
+    stored exactly as it was read.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    text_path = folder / f"{article.article_id}.txt"
+    meta = {
+        "article_id": article.article_id,
+        "file": text_path.name,
+        "published": article.published.isoformat() if article.published else "",
+        "source": article.source,
+        "source_url": article.source_url,
+        "title": article.title,
+    }
+    for path, content in (
+        (text_path, article.text),
+        (text_path.with_suffix(".json"), json.dumps(meta, ensure_ascii=False, indent=2) + "\n"),
+    ):
+        tmp = path.with_name(f".{path.name}.part")
+        tmp.write_text(content, encoding="utf-8", newline="")
+        tmp.replace(path)
+    return text_path
+
+
 def read_articles(folder: Path) -> dict[str, Article]:
     """Every article in a folder, by id; an absent folder holds none."""
     if not folder.is_dir():

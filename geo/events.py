@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from geo.errors import DataError
@@ -162,7 +163,7 @@ def validate(raw: pd.DataFrame, label: str = "events") -> tuple[pd.DataFrame, pd
     expected, what came, how to fix).
     """
     raw = raw.reset_index(drop=True)
-    text = raw.apply(lambda s: s.astype("string").str.strip())
+    text = raw.apply(_stripped)
     problems: list[tuple[int, str, str, str]] = []
 
     def flag(mask: pd.Series, column: str, problem: str, reason: str) -> None:
@@ -217,7 +218,7 @@ def validate(raw: pd.DataFrame, label: str = "events") -> tuple[pd.DataFrame, pd
 
     integers = {}
     for column in ("geo_precision", "geonameid", "fatalities", "span_start", "span_end"):
-        values = pd.to_numeric(text[column], errors="coerce")
+        values = _few_numbers(text[column])
         bad = (values.isna() & (text[column] != "")) | (values.notna() & (values % 1 != 0))
         bad |= values < 0
         flag(bad, column, f"bad {column}", "expected a whole number of 0 or more, got {value!r}")
@@ -233,16 +234,43 @@ def validate(raw: pd.DataFrame, label: str = "events") -> tuple[pd.DataFrame, pd
     rejected = _rejected_table(raw, problems)
     good = raw.index.difference(bad_rows)
 
-    events = text.loc[good, [c for c in SCHEMA]].copy()
-    events["event_date"] = dates.loc[good]
-    events["date_precision"] = precision.loc[good]
-    events["latitude"] = coords["latitude"].loc[good]
-    events["longitude"] = coords["longitude"].loc[good]
+    # Selecting rows copies every column (a large cost at a million rows): only when needed.
+    def keep(values: pd.Series) -> pd.Series:
+        return values.loc[good] if bad_rows else values
+
+    events = keep(text[list(SCHEMA)]).copy()
+    events["event_date"] = keep(dates)
+    events["date_precision"] = keep(precision)
+    events["latitude"] = keep(coords["latitude"])
+    events["longitude"] = keep(coords["longitude"])
     for column, values in integers.items():
-        events[column] = values.loc[good]
+        events[column] = keep(values)
     no_place = events["latitude"].isna() & (events["unplaced_reason"].fillna("") == "")
     events.loc[no_place, "unplaced_reason"] = "no coordinates in the file"
     return _typed(events.reset_index(drop=True)), rejected
+
+
+def _stripped(values: pd.Series) -> pd.Series:
+    """values as "string" with surrounding whitespace removed.
+
+    Most columns have none, and stripping copies the column (notes: a few
+    hundred MB at a million rows), so look at the first and last characters first.
+    """
+    text = values.astype("string")
+    edges = text.str.slice(0, 1).str.isspace() | text.str.slice(-1).str.isspace()
+    return text.str.strip() if edges.fillna(False).any() else text
+
+
+def _few_numbers(text: pd.Series) -> pd.Series:
+    """pd.to_numeric(text, errors="coerce") as floats, parsing each distinct value once.
+
+    Counts and codes repeat (a million rows hold a few hundred distinct
+    fatality counts), and parsing text is the slow part.
+    """
+    codes, uniques = pd.factorize(text)
+    parsed = pd.to_numeric(pd.Series(uniques, dtype=object), errors="coerce")
+    values = np.append(parsed.to_numpy(dtype=float, na_value=np.nan), np.nan)
+    return pd.Series(values[codes], index=text.index)
 
 
 def _rejected_table(raw: pd.DataFrame, problems: list[tuple[int, str, str, str]]) -> pd.DataFrame:
@@ -385,6 +413,30 @@ def actors_of(events: pd.DataFrame) -> list[str]:
     """Every actor named in either actor column, sorted."""
     names = pd.concat([events["actor1"], events["actor2"]]).dropna()
     return sorted(set(names))
+
+
+def combine(base: pd.DataFrame, added: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Append events to a table; rows whose event_id is already there are returned apart.
+
+    Returns (the combined table, the added rows that were left out as duplicates).
+    """
+    added = added[list(SCHEMA)]
+    clash = added["event_id"].isin(base["event_id"]) | added["event_id"].duplicated()
+    kept = added[~clash]
+    frames = [f for f in (base[list(SCHEMA)], kept) if len(f)]
+    combined = pd.concat(frames, ignore_index=True) if frames else empty_events()
+    return _typed(combined), added[clash]
+
+
+def write_events(path: Path, events: pd.DataFrame) -> None:
+    """Write an events CSV atomically: a reader sees the old file or the new, never half."""
+    tmp = path.with_name(f".{path.name}.part")
+    try:
+        tmp.write_bytes(to_csv_bytes(events[list(SCHEMA)]))
+        tmp.replace(path)
+    except OSError as err:
+        tmp.unlink(missing_ok=True)
+        raise DataError(f"could not write {path}: {err.strerror}. Fix: check the folder.") from err
 
 
 def to_csv_bytes(events: pd.DataFrame) -> bytes:

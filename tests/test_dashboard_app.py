@@ -10,6 +10,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geo.articles import evidence, read_article
+from geo.events import read_events
+
 from .conftest import ROOT, SEED_EVENTS
 
 DASHBOARD = str(ROOT / "dashboard.py")
@@ -92,3 +95,47 @@ def test_unreadable_file_is_an_error_not_a_traceback(
     path.write_text("event_id,location\na,Kyiv\n")
     at = run_app(monkeypatch, path)
     assert "missing required column(s) 'event_date', 'event_type'" in at.error[0].value
+
+
+def ingest(at: AppTest, text: str) -> AppTest:
+    at.text_area(key="article-text").input(text)
+    at.date_input(key="article-published").set_value(date(2022, 3, 29))
+    at.text_input(key="article-source").input("Test wire")
+    at.button(key="extract").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_ingested_article_events_join_the_map_and_save_with_provenance(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, seed_text: str
+) -> None:
+    events_file = tmp_path / "events.csv"
+    events_file.write_bytes(SEED_EVENTS.read_bytes())
+    articles = tmp_path / "articles"
+    monkeypatch.setenv("NEWSMAP_ARTICLES", str(articles))
+    at = ingest(run_app(monkeypatch, events_file), seed_text)
+    found = [m.value for m in at.markdown if "events found" in m.value]
+    assert found, [m.value for m in at.markdown]
+    n = int(found[0].split("**")[1].split()[0])
+    assert n >= 15
+    at.button(key="accept-events").click().run()
+    assert count_line(at).startswith(f"**{17 + n} of {17 + n} events**")
+
+    at.button(key="save-events").click().run()
+    assert not at.exception, at.exception
+    saved = read_events(events_file)
+    assert saved.rejected.empty and len(saved.events) == 17 + n
+    new = saved.events[~saved.events["event_id"].str.startswith("seed-")]
+    article_id = new["article_id"].iloc[0]
+    stored = read_article(articles / f"{article_id}.txt")
+    assert stored.text == seed_text and stored.published == date(2022, 3, 29)
+    assert stored.source == "Test wire"
+    cited = evidence(new, {article_id: stored})
+    assert (cited.str.len() > 20).all()  # every saved event cites its sentence
+
+
+def test_ingest_needs_a_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    at = run_app(monkeypatch, SEED_EVENTS)
+    at.text_area(key="article-text").input("Shelling hit Kharkiv on Monday.")
+    at.button(key="extract").click().run()
+    assert any("publication date" in e.value for e in at.error)
