@@ -17,10 +17,11 @@ from pathlib import Path
 import pandas as pd
 
 from geo.articles import read_text_file
-from geo.errors import NewsmapError
+from geo.errors import DataError, NewsmapError
 from geo.events import EventFilter, filter_events, read_events, to_csv_bytes
-from geo.export import events_geojson, json_rows, map_html, write_map_html
+from geo.export import json_rows, map_html, write_map_html
 from geo.extract import extract_article
+from geo.formats import IMPORT_FORMATS, export_dataset, import_dataset
 from geo.gazetteer import Gazetteer, Resolution
 from geo.geocoding import Geocoder, OnlineService
 from geo.maps import MapContext
@@ -65,6 +66,31 @@ def build_parser() -> argparse.ArgumentParser:
     extract_out.add_argument("--json", action="store_true", help="event rows as JSON to stdout")
     extract_out.add_argument("-o", "--output", type=Path, metavar="OUT", help="events CSV")
 
+    imp = sub.add_parser("import", help="a dataset (ACLED, UCDP GED, CSV/XLSX, GeoJSON) in")
+    imp.add_argument("file", type=Path, metavar="FILE")
+    imp.add_argument("--format", choices=IMPORT_FORMATS, default="auto")
+    imp.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        required=True,
+        metavar="OUT",
+        help="events file: .parquet, .csv, .geojson (or .acled.csv)",
+    )
+    imp.add_argument(
+        "--date-order",
+        choices=["auto", "day-first", "month-first"],
+        default="auto",
+        help="how to read ambiguous dates such as 03/04/2022 (default: decided per file)",
+    )
+    imp.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="COLUMN=FILE_COLUMN",
+        help="take a schema column from a column of the file ('COLUMN=' leaves it empty)",
+    )
+
     export = sub.add_parser("export", help="write a (filtered) view of an events file")
     export.add_argument("--events", type=Path, default=Path("data/events.csv"), metavar="FILE")
     export.add_argument("--type", action="append", default=[], dest="types", metavar="TYPE")
@@ -77,6 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("--html", type=Path, metavar="OUT", help="standalone HTML map")
     out.add_argument("--geojson", type=Path, metavar="OUT", help="GeoJSON points (lon, lat)")
     out.add_argument("--csv", type=Path, metavar="OUT", help="CSV in the events schema")
+    out.add_argument("--parquet", type=Path, metavar="OUT", help="Parquet in the events schema")
+    out.add_argument("--acled-csv", type=Path, metavar="OUT", help="CSV with ACLED's columns")
     export.add_argument(
         "--self-contained",
         action="store_true",
@@ -154,6 +182,23 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    mapping: dict[str, str | None] = {}
+    for item in args.map:
+        column, sep, source = item.partition("=")
+        if not sep:
+            raise DataError(f"--map {item!r}: expected COLUMN=FILE_COLUMN, e.g. event_date=Date")
+        mapping[column.strip()] = source.strip() or None
+    dayfirst = {"auto": None, "day-first": True, "month-first": False}[args.date_order]
+    report = import_dataset(args.file, args.format, mapping or None, dayfirst=dayfirst)
+    export_dataset(report.events, args.output)
+    if len(report.rejected):
+        rejected = args.output.with_name(f"{args.output.name.split('.')[0]}.rejected.csv")
+        rejected.write_bytes(report.rejected_csv_bytes())
+    print(report.summary())
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     report = read_events(args.events)
     for warning in report.warnings:
@@ -168,12 +213,18 @@ def cmd_export(args: argparse.Namespace) -> int:
         html = map_html(shown, total=len(report.events), filters=flt.describe(), context=context)
         write_map_html(args.html, html)
         target = args.html
-    elif args.geojson:
-        args.geojson.write_text(json.dumps(events_geojson(shown), ensure_ascii=False), "utf-8")
-        target = args.geojson
     else:
-        args.csv.write_bytes(to_csv_bytes(shown))
-        target = args.csv
+        fmt, target = next(
+            (fmt, path)
+            for fmt, path in (
+                ("geojson", args.geojson),
+                ("csv", args.csv),
+                ("parquet", args.parquet),
+                ("acled_csv", args.acled_csv),
+            )
+            if path
+        )
+        export_dataset(shown, target, fmt)
     print(f"{len(shown)} of {len(report.events)} events ({flt.describe()}) -> {target}")
     return 0
 
@@ -182,6 +233,7 @@ COMMANDS = {
     "geocode": cmd_geocode,
     "places": cmd_places,
     "extract": cmd_extract,
+    "import": cmd_import,
     "export": cmd_export,
 }
 

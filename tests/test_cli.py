@@ -130,3 +130,37 @@ def test_extract_without_a_date_exits_2(tmp_path: Path) -> None:
     result = newsmap("extract", str(article))
     assert result.returncode == 2
     assert "--published" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_import_writes_events_and_rejected_rows_beside_them(
+    tmp_path: Path, bad_events_file: Path
+) -> None:
+    out = tmp_path / "loaded.parquet"
+    result = newsmap("import", str(bad_events_file), "--format", "csv", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    summary = result.stdout.strip()
+    assert len(summary.splitlines()) == 1
+    # A general CSV may write dates day-first: 28/03/2022 loads, and the choice is said.
+    assert "5 rows read, 3 loaded, 2 rejected" in summary and "day-first" in summary
+    rejected = tmp_path / "loaded.rejected.csv"
+    rows = rejected.read_text(encoding="utf-8").splitlines()
+    assert rows[0].startswith("event_id,") and "reason" in rows[0] and len(rows) == 3
+    again = newsmap("import", str(out), "-o", str(tmp_path / "again.csv"))
+    assert again.returncode == 0, again.stderr
+    assert "3 rows read, 3 loaded, 0 rejected" in again.stdout
+
+
+def test_export_and_import_round_trip_through_acled_csv(tmp_path: Path) -> None:
+    acled = tmp_path / "view.acled.csv"
+    assert newsmap("export", "--acled-csv", str(acled)).returncode == 0
+    header = acled.read_text(encoding="utf-8").splitlines()[0]
+    assert "event_id_cnty" in header and "time_precision" in header
+    result = newsmap("import", str(acled), "-o", str(tmp_path / "back.csv"))
+    assert result.returncode == 0, result.stderr
+    assert "17 rows read, 17 loaded, 0 rejected" in result.stdout
+
+
+def test_import_with_a_bad_mapping_exits_2(tmp_path: Path) -> None:
+    result = newsmap("import", str(SEED_EVENTS), "--map", "nonsense", "-o", str(tmp_path / "x.csv"))
+    assert result.returncode == 2
+    assert "COLUMN=FILE_COLUMN" in result.stderr
