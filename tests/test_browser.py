@@ -231,3 +231,22 @@ def test_exported_map_opens_from_disk_with_no_network(
     exported.screenshot(path=str(ARTIFACTS / "exported-map.png"))
     only_tiles_were_blocked(offline)
     context.close()
+
+
+def test_uploaded_dataset_is_reported_and_shown(
+    page: Page, seed_url: str, bad_events_file: Path
+) -> None:
+    page.goto(seed_url)
+    map_frame(page, expect=SEED_PLACED)
+    page.get_by_role("tab", name="Load a dataset").click()
+    page.locator("[data-testid='stFileUploader'] input[type='file']").last.set_input_files(
+        str(bad_events_file)
+    )
+    expect(page.get_by_text(re.compile(r"5 rows read, 3 loaded, 2 rejected"))).to_be_visible(
+        timeout=30_000
+    )
+    expect(page.get_by_text(re.compile(r"line 4, column 'latitude'"))).to_be_visible()
+    page.get_by_role("button", name="Show this dataset on the map").click()
+    page.get_by_role("tab", name="Map").click()
+    expect(page.get_by_text("3 of 3 events")).to_be_visible(timeout=30_000)
+    map_frame(page, expect=3)
