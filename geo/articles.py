@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo.errors import DataError
+from geo.files import write_atomic
 
 MAX_ARTICLE_BYTES = 50 * 1024 * 1024
 """An article larger than this is surely several, or not an article."""
@@ -96,13 +97,8 @@ def write_article(folder: Path, article: Article) -> Path:
         "source_url": article.source_url,
         "title": article.title,
     }
-    for path, content in (
-        (text_path, article.text),
-        (text_path.with_suffix(".json"), json.dumps(meta, ensure_ascii=False, indent=2) + "\n"),
-    ):
-        tmp = path.with_name(f".{path.name}.part")
-        tmp.write_text(content, encoding="utf-8", newline="")
-        tmp.replace(path)
+    write_atomic(text_path, article.text)
+    write_atomic(text_path.with_suffix(".json"), json.dumps(meta, ensure_ascii=False, indent=2))
     return text_path
 
 

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from geo.errors import DataError
+from geo.files import write_atomic
 
 DATE_PRECISIONS: tuple[str, ...] = ("day", "week", "month")
 """How sure the date is (ACLED time_precision 1, 2, 3)."""
@@ -430,13 +431,7 @@ def combine(base: pd.DataFrame, added: pd.DataFrame) -> tuple[pd.DataFrame, pd.D
 
 def write_events(path: Path, events: pd.DataFrame) -> None:
     """Write an events CSV atomically: a reader sees the old file or the new, never half."""
-    tmp = path.with_name(f".{path.name}.part")
-    try:
-        tmp.write_bytes(to_csv_bytes(events[list(SCHEMA)]))
-        tmp.replace(path)
-    except OSError as err:
-        tmp.unlink(missing_ok=True)
-        raise DataError(f"could not write {path}: {err.strerror}. Fix: check the folder.") from err
+    write_atomic(path, to_csv_bytes(events[list(SCHEMA)]))
 
 
 def to_csv_bytes(events: pd.DataFrame) -> bytes:

@@ -15,7 +15,7 @@ import pandas as pd
 from branca.element import MacroElement
 from jinja2 import Template
 
-from geo.errors import ExportError
+from geo.files import write_atomic
 from geo.maps import MapContext, build_map, safe_json
 
 
@@ -190,12 +190,5 @@ def _plain(value: Any) -> Any:
 
 
 def write_map_html(path: Path, html: str) -> None:
-    """Write atomically: a reader never sees half a file."""
-    tmp = path.with_name(path.name + ".part")
-    try:
-        tmp.write_text(html, encoding="utf-8")
-        tmp.replace(path)
-    except OSError as err:
-        raise ExportError(
-            f"could not write {path}: {err.strerror}. Fix: check the folder."
-        ) from err
+    """Write the page atomically: a reader never sees half a file."""
+    write_atomic(path, html)

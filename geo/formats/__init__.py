@@ -24,6 +24,7 @@ import pandas as pd
 
 from geo.errors import DataError, ExportError
 from geo.events import to_csv_bytes
+from geo.files import write_atomic
 from geo.formats import acled, geojson, parquet, tabular, ucdp
 from geo.formats.reading import (
     RawTable,
@@ -180,17 +181,7 @@ def export_dataset(events: pd.DataFrame, path: str | Path, format: str | None = 
     columns. The file is written whole or not at all.
     """
     target = Path(path)
-    data = export_bytes(events, format or export_format(target))
-    tmp = target.with_name(target.name + ".part")
-    try:
-        tmp.write_bytes(data)
-        tmp.replace(target)
-    except OSError as err:
-        tmp.unlink(missing_ok=True)
-        raise ExportError(
-            f"could not write {target}: {err.strerror}. Fix: check the folder."
-        ) from err
-    return target
+    return write_atomic(target, export_bytes(events, format or export_format(target)))
 
 
 __all__ = [
