@@ -180,13 +180,31 @@ _CITY_BEFORE = re.compile(
     r"\b(?:city|town|village|settlement|suburb|capital|port|hamlet)\s+of\s+$", re.I
 )
 _IN_BEFORE_PARENT = re.compile(
-    rf"^\s*(?:,\s*)?in\s+(?:the\s+)?(?:(?:{_DIR})(?:ern)?\s+|central\s+)?$", re.I
+    rf"^\s*(?:,\s*)?in\s+(?:the\s+)?(?:(?:{_DIR})(?:ern)?\s+|central\s+"
+    rf"|(?:{_DIR}|centre|center)\s+of\s+(?:the\s+)?)?$",
+    re.I,
 )
 _COMMA_BEFORE_PARENT = re.compile(r"^\s*,\s*$")
 _ANCHOR_GAP = re.compile(
     rf"^(?P<gap>[^.!?;]{{0,40}}?)\b(?P<dir>{_DIR})(?:ern)?\s+of\s+(?:the\s+(?:city|town|village)\s+of\s+)?$",
     re.I,
 )
+# What follows a dateline's place: ", Ukraine (AP)", " (Reuters) —", " — ".
+_DATELINE_AFTER = re.compile(rf"\s*(?:,|\(|[{HYPHENS}])")
+_SEGMENT_BREAK = re.compile('[.!?\n:;"“”\u2013\u2014]')
+_LONG_WORD = re.compile(r"[^\W\d_]{4,}")
+# Lower-case words that may open a sentence before a place without being a
+# first name ("Occupied Melitopol", "Downtown Kyiv"); most such words end in
+# -ed, -ing or -ern.
+ADJECTIVES = frozenset(
+    ["downtown", "rural", "coastal", "frontline", "wartime", "prewar", "postwar", "suburban",
+     "urban", "all", "historic", "ancient", "modern", "tiny", "remote", "neighbouring",
+     "neighboring", "nearby", "southernmost", "northernmost", "easternmost", "westernmost"]
+)  # fmt: skip
+_ADJECTIVE_ENDINGS = ("ed", "ing", "ern")
+# Plural cue words that apply to every name of a list: "the Rivne and Volyn regions".
+PLURAL_CUES = frozenset(["regions", "oblasts", "provinces", "states"])
+_LIST_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+)(?:the\s+)?$")
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;]|\n)[\s\"'“”‘’(\[]*$")
 
 
@@ -257,9 +275,9 @@ def _is_dateline(text: str, tokens: list[_Token], i: int, j: int) -> bool:
     """An all-caps dateline such as "KYIV, Ukraine (AP) —" at the start of a line."""
     first, last = tokens[i], tokens[j - 1]
     line_start = text.rfind("\n", 0, first.start) + 1
-    return text[line_start : first.start].strip() == "" and text[
-        last.start + len(last.text) :
-    ].startswith(",")
+    if text[line_start : first.start].strip():
+        return False
+    return _DATELINE_AFTER.match(text, last.start + len(last.text)) is not None
 
 
 def find(text: str, classify: Classify) -> list[Found]:
@@ -272,6 +290,9 @@ def find(text: str, classify: Classify) -> list[Found]:
         return []
     tokens = tokenize(text)
     raw: list[tuple[int, int, str, Kind]] = []  # token span i..j, key, kind
+    # Surnames met in full ("Lloyd Austin"): alone later in the text they are
+    # the person again ("Austin said"), unless a parent follows ("Austin, Texas").
+    persons: set[str] = set()
     i = 0
     while i < len(tokens):
         tok = tokens[i]
@@ -283,9 +304,16 @@ def find(text: str, classify: Classify) -> list[Found]:
             i += 1
             continue
         j, key, kind = hit
-        if kind == "place" and _part_of_longer_name(text, tokens, i, j, classify):
-            i = j
-            continue
+        if kind == "place":
+            verdict = _part_of_longer_name(text, tokens, i, j, classify)
+            if verdict == "surname":
+                persons.add(key)
+            if verdict:
+                i = j
+                continue
+            if key in persons and not text.startswith(",", tokens[j - 1].end):
+                i = j
+                continue
         if kind in ("place", "demonym"):
             raw.append((i, j, key, kind))
         i = j
@@ -335,14 +363,16 @@ def _acronym_ok(text: str, tokens: list[_Token], i: int, j: int, span: str) -> b
 
 def _part_of_longer_name(
     text: str, tokens: list[_Token], i: int, j: int, classify: Classify
-) -> bool:
-    """True when the match sits inside a longer capitalised name it is not.
+) -> Literal["", "name", "surname"]:
+    """Whether the match sits inside a longer capitalised name it is not.
 
-    "Vladimir Putin", "Lloyd Austin", "President Vladimir" and "Kyiv
-    Independent" are people or organisations; "Sumy Oblast", "Kyiv Mayor" and
-    "Western Ukraine" are places.
+    "Kyiv Independent" is an organisation ("name"); "Lloyd Austin" and
+    "President Vladimir" are people ("surname" when the match is the last word
+    of a person's name); "Sumy Oblast", "Kyiv Mayor" and "Western Ukraine" are
+    places (""). In a Title-Case headline only a title makes a person.
     """
     last = tokens[j - 1]
+    headline: bool | None = None
     if j < len(tokens) and not last.possessive:
         nxt = tokens[j]
         # Two capitalised names in a row are one name ("Victoria Nuland"),
@@ -352,24 +382,48 @@ def _part_of_longer_name(
             and _only_space_between(text, last, nxt)
             and fold(nxt.text) not in PLACE_FOLLOWERS
         ):
-            return True
+            headline = _in_headline(text, tokens[i].start)
+            if not headline:
+                return "name"
     if i > 0:
         prev = tokens[i - 1]
         if prev.capitalised and not prev.possessive and _only_space_between(text, prev, tokens[i]):
             word = fold(prev.text)
             if prev.text[-1:].islower() and re.search(f"[{HYPHENS}]", prev.text):
-                return False  # an adjectival compound: "Russian-speaking Donbas"
+                return ""  # an adjectival compound: "Russian-speaking Donbas"
             if word in TITLES:
-                return True
-            if word in DIRECTION_ADJECTIVES:
-                return False
+                return "surname"
+            if word in DIRECTION_ADJECTIVES or word in ADJECTIVES:
+                return ""
             kind = classify(word)
             if kind in ("stop", "demonym"):
-                return False
-            # An unknown word opening the sentence is no first name; any other
-            # capitalised word is ("Lloyd Austin", even though Lloyd is a place).
-            return not (kind is None and sentence_initial(text, prev.start))
-    return False
+                return ""
+            if headline is None:
+                headline = _in_headline(text, tokens[i].start)
+            if headline:
+                return ""
+            # A word opening the sentence is a first name unless it reads as an
+            # adjective ("Besieged Mariupol"); any other capitalised word before
+            # a place is one too ("Lloyd Austin", even though Lloyd is a place).
+            if kind is None and sentence_initial(text, prev.start):
+                return "" if word.endswith(_ADJECTIVE_ENDINGS) else "surname"
+            return "surname"
+    return ""
+
+
+def _in_headline(text: str, pos: int) -> bool:
+    """True when pos lies in a Title-Case stretch ("Russian Strikes Hit Power Plant
+    In Kharkiv"), where capitals say nothing about names."""
+    start = max(0, pos - 200)
+    left = [m.end() for m in _SEGMENT_BREAK.finditer(text, start, pos)]
+    seg_start = left[-1] if left else start
+    m = _SEGMENT_BREAK.search(text, pos, pos + 200)
+    seg_end = m.start() if m else min(len(text), pos + 200)
+    words = _LONG_WORD.findall(text, seg_start, seg_end)
+    if len(words) < 4:
+        return False
+    lower = sum(1 for w in words if not w[0].isupper())
+    return lower <= len(words) // 8
 
 
 def _attach_cues(
@@ -392,7 +446,28 @@ def _attach_cues(
                 cue = "city"
             near = bool(_NEAR_BEFORE.search(before))
         found.append(Found(start, end, text[start:end], key, kind, cue, near))
+    _share_plural_cues(text, found)
     return _relate(text, found)
+
+
+def _share_plural_cues(text: str, found: list[Found]) -> None:
+    """ "the Rivne and Volyn regions", "Kharkiv, Sumy and Chernihiv oblasts": a
+    plural cue names every name of the list as a unit (updates found in place)."""
+    plural = [False] * len(found)
+    for k in range(len(found) - 1, -1, -1):
+        f = found[k]
+        if f.kind != "place":
+            continue
+        if f.cue == "admin" and fold(f.text.rsplit(None, 1)[-1]) in PLURAL_CUES:
+            plural[k] = True
+        elif (
+            f.cue is None
+            and k + 1 < len(found)
+            and plural[k + 1]
+            and _LIST_GAP.match(text[f.end : found[k + 1].start])
+        ):
+            found[k] = Found(f.start, f.end, f.text, f.key, f.kind, "admin", f.near)
+            plural[k] = True
 
 
 def _relate(text: str, found: list[Found]) -> list[Found]:
@@ -407,7 +482,10 @@ def _relate(text: str, found: list[Found]) -> list[Found]:
         if pos + 1 < len(places):
             n = places[pos + 1]
             gap = text[f.end : found[n].start]
-            if _COMMA_BEFORE_PARENT.match(gap) or _IN_BEFORE_PARENT.match(gap):
+            listed_units = f.cue == "admin" and found[n].cue == "admin"
+            if _IN_BEFORE_PARENT.match(gap) or (
+                _COMMA_BEFORE_PARENT.match(gap) and not listed_units
+            ):
                 parent = n
             else:
                 m = _ANCHOR_GAP.match(gap)
@@ -423,6 +501,20 @@ def _relate(text: str, found: list[Found]) -> list[Found]:
         if parent is not None or anchor is not None:
             out[k] = Found(
                 f.start, f.end, f.text, f.key, f.kind, f.cue, f.near, parent, anchor, direction
+            )
+    # "Rafah and Khan Yunis in the south of the Gaza Strip": the list shares the parent.
+    for pos in range(len(places) - 2, -1, -1):
+        k, n = places[pos], places[pos + 1]
+        f, nxt = out[k], out[n]
+        if (
+            f.parent is None
+            and f.anchor is None
+            and nxt.parent is not None
+            and _IN_BEFORE_PARENT.match(text[nxt.end : found[nxt.parent].start])
+            and _LIST_GAP.match(text[f.end : nxt.start])
+        ):
+            out[k] = Found(
+                f.start, f.end, f.text, f.key, f.kind, f.cue, f.near, nxt.parent, None, None
             )
     return out
 

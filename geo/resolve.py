@@ -135,7 +135,8 @@ def _within(place: PlaceLike, parent: PlaceLike) -> bool:
     if parent.feature == "region":
         radius = getattr(parent, "radius_km", 0.0) or 0.0
         d = haversine_km(place.latitude, place.longitude, parent.latitude, parent.longitude)
-        return place.feature == "city" and d <= radius * 1.5
+        same_country = not parent.country or place.country == parent.country
+        return place.feature == "city" and same_country and d <= radius * 1.5
     return False
 
 

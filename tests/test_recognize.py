@@ -142,3 +142,40 @@ def test_tokens_keep_offsets() -> None:
 def test_two_capitalised_names_in_a_row_are_a_person_not_two_places() -> None:
     assert texts("Victoria Nuland visited Kyiv") == ["Kyiv"]
     assert texts("Secretary Lloyd Austin met them in Kyiv") == ["Kyiv"]
+
+
+def test_a_plural_cue_names_every_unit_of_the_list() -> None:
+    found = places("drones over the Rivne and Sumy regions and the Kharkiv, Kyiv oblasts")
+    assert [(f.text, f.cue) for f in found] == [
+        ("Rivne", "admin"),
+        ("Sumy regions", "admin"),
+        ("Kharkiv", "admin"),
+        ("Kyiv oblasts", "admin"),
+    ]
+    assert found[2].parent is None  # a list of units, not "Kharkiv, Sumy" as a parent
+
+
+def test_a_surname_met_in_full_stays_a_person() -> None:
+    assert texts("Lloyd Austin said it. Austin said more, then flew to Kyiv.") == ["Kyiv"]
+    assert texts("Lloyd Austin spoke in Austin, Texas.") == ["Austin"]
+
+
+def test_sentence_initial_first_name_but_not_an_adjective() -> None:
+    assert texts("Denzel Austin arrived.") == []
+    assert texts("Occupied Kyiv was quiet.") == ["Kyiv"]
+
+
+def test_dateline_without_a_country() -> None:
+    assert texts("MOSCOW (Reuters) — The Kremlin said") == ["MOSCOW"]
+
+
+def test_title_case_headline_keeps_its_places() -> None:
+    assert texts("Ukraine Says Russian Strikes Hit Power Plant In Kharkiv") == [
+        "Ukraine",
+        "Kharkiv",
+    ]
+
+
+def test_a_list_shares_its_parent() -> None:
+    found = places("strikes on Sumy and Kharkiv in eastern Ukraine")
+    assert found[0].parent == found[1].parent == 2
