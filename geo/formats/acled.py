@@ -80,7 +80,9 @@ def stage(
     words = precision.map(TIME_PRECISION).astype("string")
     bad = precision.ne("") & words.isna()
     if bad.any():
-        reasons = "expected time_precision 1 (day), 2 (week) or 3 (month), got '" + precision + "'"
+        reasons = (
+            "expected time_precision 1 (day), 2 (week) or 3 (month), got '" + precision[bad] + "'"
+        )
         staged.reject(bad, "time_precision", "bad time_precision", reasons)
     text["date_precision"] = words.fillna("day").to_numpy()
     read_date_column(staged, dayfirst, found.get("event_date", "event_date"))

@@ -119,7 +119,7 @@ def stage(
         not_point,
         _GEOMETRY,
         "not a point",
-        "geometry is a " + kinds + ", expected a Point; fix: give the event a point "
+        "geometry is a " + kinds[not_point] + ", expected a Point; fix: give the event a point "
         "(e.g. the shape's centre) or split it into events",
     )
     la = pd.to_numeric(lat, errors="coerce")
@@ -129,7 +129,8 @@ def stage(
         swapped,
         _GEOMETRY,
         "swapped coordinates",
-        "position is [" + lon + ", " + lat + "]: a latitude beyond ±90 and a longitude that "
+        "position is [" + lon[swapped] + ", " + lat[swapped] + "]: a latitude beyond ±90 "
+        "and a longitude that "
         "would be a valid latitude; GeoJSON positions are [longitude, latitude]",
     )
     return staged

@@ -22,6 +22,8 @@ from geo.errors import GazetteerError
 from geo.events import SCHEMA, LoadReport, validate
 from geo.formats.reading import RawTable
 
+_BLANKED_ID = "event_id: expected a unique id, got nothing"
+
 META_COLUMNS: tuple[str, ...] = ("line", "column", "problem", "reason")
 """Columns a rejected row gains in front of its original ones."""
 
@@ -33,7 +35,7 @@ class Problem:
     mask: np.ndarray
     column: str
     problem: str  # short kind, counted in the summary
-    reasons: pd.Series | str  # per row (read where mask) or one text for all
+    reasons: dict[int, str] | str  # per rejected position, or one text for all
 
 
 @dataclass
@@ -51,10 +53,20 @@ class Staged:
     def reject(
         self, mask: pd.Series | np.ndarray, column: str, problem: str, reasons: object
     ) -> None:
-        """Record rows to reject; ``reasons`` is one text or a per-row Series."""
+        """Record rows to reject.
+
+        ``reasons`` is one text for all, or a Series of texts indexed by the
+        rejected rows' positions (only those: building a text for every row of
+        a million-row file to keep a handful would be the slowest step).
+        """
         m = np.asarray(mask, dtype=bool)
         if m.any():
-            r = reasons if isinstance(reasons, pd.Series) else str(reasons)
+            if isinstance(reasons, pd.Series):
+                r: dict[int, str] | str = dict(
+                    zip(reasons.index.tolist(), reasons.astype(str).tolist(), strict=True)
+                )
+            else:
+                r = str(reasons)
             self.problems.append(Problem(m, column, problem, r))
 
 
@@ -138,27 +150,40 @@ def finish(staged: Staged, gazetteer: object | None, check_countries: bool) -> I
     bad = np.zeros(n, dtype=bool)
     for p in staged.problems:
         bad |= p.mask
-    positions = np.flatnonzero(~bad)
-    events, vrej = validate(text.iloc[positions].reset_index(drop=True), staged.label)
+    # Rows already rejected go to validate with a blank id, so that it leaves them
+    # out of the events with the one row selection it makes anyway (selecting rows
+    # here first would copy every column once more); its other findings on them
+    # are kept, the blank id it was handed is not.
+    ids = text["event_id"]
+    handed = text.assign(event_id=ids.where(~bad, "")) if bad.any() else text
+    events, vrej = validate(handed, staged.label)
+    found: dict[int, tuple[str, str, str]] = {}
     if len(vrej):
-        at = positions[vrej["line"].to_numpy(dtype=np.int64) - 2]
-        mask = np.zeros(n, dtype=bool)
-        mask[at] = True
-        per_row = pd.Series("", index=range(n), dtype="string")
-        per_row.iloc[at] = vrej["reason"].astype("string").to_numpy()
-        problem = pd.Series("", index=range(n), dtype="string")
-        problem.iloc[at] = vrej["problem"].astype("string").to_numpy()
-        column = pd.Series("", index=range(n), dtype="string")
-        column.iloc[at] = vrej["column"].astype("string").to_numpy()
-        bad |= mask
-        loaded = np.setdiff1d(positions, at, assume_unique=True)
-    else:
-        per_row = problem = column = None
-        loaded = positions
+        at = vrej["line"].to_numpy(dtype=np.int64) - 2
+        reasons = vrej["reason"].astype(str).tolist()
+        ours = bad[at] & (ids.iloc[at] != "").to_numpy()
+        for k in np.flatnonzero(ours).tolist():
+            reasons[k] = reasons[k].replace(_BLANKED_ID + "; ", "").replace(_BLANKED_ID, "")
+        found = dict(
+            zip(
+                at.tolist(),
+                zip(
+                    vrej["column"].astype(str).tolist(),
+                    vrej["problem"].astype(str).tolist(),
+                    reasons,
+                    strict=True,
+                ),
+                strict=True,
+            )
+        )
+        bad[at] = True
+    loaded = np.flatnonzero(~bad)
 
-    rejected = _rejected_table(staged, lines, bad, (column, problem, per_row))
+    rejected = _rejected_table(staged, lines, bad, found)
     extra_cols = [c for c in raw.frame.columns if c not in set(staged.mapping.values())]
-    extras = raw.frame.iloc[loaded][extra_cols].reset_index(drop=True)
+    extras = raw.frame[extra_cols]
+    if len(loaded) < n:
+        extras = extras.iloc[loaded].reset_index(drop=True)
     report = ImportReport(
         source=staged.label,
         format=staged.format,
@@ -175,18 +200,21 @@ def finish(staged: Staged, gazetteer: object | None, check_countries: bool) -> I
 
 def _check_duplicates(staged: Staged, text: pd.DataFrame, lines: np.ndarray) -> None:
     ids = text["event_id"]
-    dup = (ids.duplicated(keep="first") & (ids != "")).to_numpy()
+    codes, uniques = pd.factorize(ids)
+    n = len(ids)
+    first = np.full(len(uniques) + 1, -1, dtype=np.int64)
+    first[codes[::-1]] = np.arange(n - 1, -1, -1)  # the last write, i.e. the first row, wins
+    dup = (first[codes] != np.arange(n)) & (codes >= 0) & (ids != "").to_numpy()
     if not dup.any():
         return
-    first_line = pd.Series(lines, index=text.index)[~ids.duplicated(keep="first")]
-    first_line.index = ids[first_line.index]
     where = np.flatnonzero(dup)
-    reasons = pd.Series("", index=text.index, dtype="string")
-    firsts = first_line.reindex(ids.iloc[where]).to_numpy()
-    reasons.iloc[where] = [
-        f"id {i!r} is already used by line {f}; fix: give this event its own id"
-        for i, f in zip(ids.iloc[where], firsts, strict=True)
-    ]
+    reasons = pd.Series(
+        [
+            f"id {i!r} is already used by line {f}; fix: give this event its own id"
+            for i, f in zip(ids.iloc[where], lines[first[codes[where]]], strict=True)
+        ],
+        index=where,
+    )
     staged.reject(dup, "event_id", "duplicate id", reasons)
 
 
@@ -217,7 +245,7 @@ def _rejected_table(
     staged: Staged,
     lines: np.ndarray,
     bad: np.ndarray,
-    validated: tuple[pd.Series | None, pd.Series | None, pd.Series | None],
+    validated: dict[int, tuple[str, str, str]],
 ) -> pd.DataFrame:
     raw = staged.raw
     original = list(raw.frame.columns)
@@ -227,14 +255,12 @@ def _rejected_table(
     for p in staged.problems:
         for i in np.flatnonzero(p.mask).tolist():
             first.setdefault(i, (p.column, p.problem))
-            why = p.reasons if isinstance(p.reasons, str) else str(p.reasons.iloc[i])
+            why = p.reasons if isinstance(p.reasons, str) else p.reasons[i]
             reasons[i].append(f"{p.column}: {why}")
-    column, problem, per_row = validated
-    if per_row is not None and column is not None and problem is not None:
-        for i in where.tolist():
-            if per_row.iloc[i]:
-                first.setdefault(i, (str(column.iloc[i]), str(problem.iloc[i])))
-                reasons[i].append(str(per_row.iloc[i]))
+    for i, (column, problem, why) in validated.items():
+        if why:
+            first.setdefault(i, (column, problem))
+            reasons[i].append(why)
     table = raw.frame.iloc[where].reset_index(drop=True)
     meta = pd.DataFrame(
         {

@@ -42,15 +42,13 @@ def read_date_column(staged: Staged, dayfirst: bool | None, source: str) -> pd.S
     staged.reject(reading.empty, "event_date", "missing date", "expected a date, got nothing")
     if reading.unreadable.any():
         where = reading.unreadable
-        reasons = pd.Series("", index=text.index, dtype="string")
-        reasons[where] = [reading.reason(v) for v in text.loc[where, "event_date"]]
+        reasons = text["event_date"][where].map(reading.reason)
         staged.reject(where, "event_date", "bad date", reasons)
     future = reading.dates > pd.Timestamp(date.today())
     if future.any():
-        reasons = pd.Series("", index=text.index, dtype="string")
-        reasons[future] = [
-            f"{v!r} is after today; a mistyped year?" for v in text.loc[future, "event_date"]
-        ]
+        reasons = text["event_date"][future].map(
+            lambda v: f"{v!r} is after today; a mistyped year?"
+        )
         staged.reject(future, "event_date", "date in the future", reasons)
     text["event_date"] = reading.iso.to_numpy()
     staged.choices.extend(reading.choices)
@@ -63,9 +61,11 @@ def read_fatality_column(staged: Staged, source: str) -> None:
     reading = read_fatalities(text["fatalities"], column=source)
     given = reading.given_as_text
     if given.any():
-        said = "fatalities given as '" + text.loc[given, "fatalities"] + "'"
-        notes = text.loc[given, "notes"]
-        text.loc[given, "notes"] = notes.where(notes == "", notes + " ") + "(" + said + ")"
+        said = "fatalities given as '" + text["fatalities"][given] + "'"
+        notes = text["notes"][given]
+        noted = text["notes"].astype("string").copy()
+        noted[given] = notes.where(notes == "", notes + " ") + "(" + said + ")"
+        text["notes"] = noted
     text["fatalities"] = reading.counts.to_numpy()
     staged.choices.extend(reading.choices)
 

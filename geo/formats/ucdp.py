@@ -92,7 +92,7 @@ def stage(
     mapped = prec.map(WHERE_PREC).astype("string")
     bad = prec.ne("") & mapped.isna()
     staged.reject(
-        bad, "where_prec", "bad where_prec", "expected where_prec 1 to 7, got '" + prec + "'"
+        bad, "where_prec", "bad where_prec", "expected where_prec 1 to 7, got '" + prec[bad] + "'"
     )
     text["geo_precision"] = mapped.fillna("").to_numpy()
 
@@ -123,7 +123,7 @@ def _read_period(staged: Staged, frame: pd.DataFrame, dayfirst: bool | None) -> 
         start.unreadable,
         "date_start",
         "bad date",
-        "expected a date such as 2022-03-29, got '" + text["event_date"] + "'",
+        "expected a date such as 2022-03-29, got '" + text["event_date"][start.unreadable] + "'",
     )
     if "date_end" in frame.columns:
         end = read_dates(frame["date_end"], start.dayfirst, column="date_end")
