@@ -12,6 +12,7 @@ X", "X, Ukraine", "X in eastern Ukraine", "Ukraine's X", "south of X",
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -205,6 +206,14 @@ _ADJECTIVE_ENDINGS = ("ed", "ing", "ern")
 # Plural cue words that apply to every name of a list: "the Rivne and Volyn regions".
 PLURAL_CUES = frozenset(["regions", "oblasts", "provinces", "states"])
 _LIST_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+)(?:the\s+)?$")
+_UPPER = "".join(ch for ch in map(chr, [*range(0x41, 0x250), *range(0x400, 0x530)]) if ch.isupper())
+_CAP_WORD = re.compile(
+    rf"(?<![\w{APOSTROPHES}{HYPHENS}])(?:(?:[{_UPPER}]\.)(?:{_LETTER}\.)+"
+    rf"|[{_UPPER}]{_LETTER}*(?:[{HYPHENS}{APOSTROPHES}]{_LETTER}+)*)"
+)
+_NEIGHBOUR_REACH = 48
+_PREV_WORD = re.compile(rf"(?<![\w{APOSTROPHES}{HYPHENS}])({_WORD.pattern})$")
+_NEXT_WORD = re.compile(rf"\W*?({_WORD.pattern})")
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;]|\n)[\s\"'“”‘’(\[]*$")
 
 
@@ -228,33 +237,67 @@ class Found:
     direction: str | None = None  # compass direction of self from anchor
 
 
-@dataclass(frozen=True)
+_fold = functools.lru_cache(maxsize=1 << 16)(fold)
+
+
+@dataclass(frozen=True, slots=True)
 class _Token:
     start: int
     end: int  # end of the name part (possessive excluded)
     text: str  # the raw word
     possessive: bool
+    capitalised: bool
+    all_caps: bool  # two or more letters, all upper case ("KYIV", "U.S.")
 
-    @property
-    def capitalised(self) -> bool:
-        return self.text[:1].isupper()
 
-    @property
-    def all_caps(self) -> bool:
-        letters = [ch for ch in self.text if ch.isalpha()]
-        return len(letters) >= 2 and all(ch.isupper() for ch in letters)
+def _token(start: int, word: str) -> _Token:
+    end = start + len(word)
+    poss = len(word) > 3 and word[-1] == "s" and word[-2] in APOSTROPHES
+    caps = word.isupper() and sum(ch.isalpha() for ch in word) >= 2
+    return _Token(start, end - 2 if poss else end, word, poss, word[:1].isupper(), caps)
+
+
+def _word_before(text: str, pos: int, floor: int) -> _Token | None:
+    """The word separated from pos by white space only, if it starts after floor."""
+    k = pos - 1
+    while k >= floor and text[k] in " \t\n\r\xa0":
+        k -= 1
+    if k < floor or not text[k].isalpha():
+        return None
+    m = _PREV_WORD.search(text, max(floor, k + 1 - _NEIGHBOUR_REACH), k + 1)
+    return _token(m.start(1), m.group(1)) if m is not None else None
 
 
 def tokenize(text: str) -> list[_Token]:
     """Words of the text with their offsets; a possessive "'s" is cut off the name."""
-    tokens = []
-    for m in _WORD.finditer(text):
+    return [_token(m.start(), m.group()) for m in _WORD.finditer(text)]
+
+
+def _name_tokens(text: str) -> list[_Token]:
+    """The words a name can involve: every capitalised word and the word either
+    side of it ("the Rivne region", "Bosnia and Herzegovina"), in text order.
+
+    Lower-case prose between names is skipped, which is what makes a scan of a
+    long text fast; tokens that are not neighbours in the text are never
+    treated as adjacent, because adjacency is checked on the text itself.
+    """
+    tokens: list[_Token] = []
+    last_end = -1
+    for m in _CAP_WORD.finditer(text):
+        start = m.start()
+        if start < last_end:
+            continue
+        if start > last_end:
+            before = _word_before(text, start, last_end)
+            if before is not None:
+                tokens.append(before)
         word = m.group()
-        end = m.end()
-        poss = len(word) > 3 and word[-1] == "s" and word[-2] in APOSTROPHES
-        if poss:
-            end -= 2
-        tokens.append(_Token(m.start(), end, word, poss))
+        tokens.append(_token(start, word))
+        last_end = m.end()
+        after = _NEXT_WORD.match(text, last_end)
+        if after is not None and not after.group(1)[:1].isupper():
+            tokens.append(_token(after.start(1), after.group(1)))
+            last_end = after.end(1)
     return tokens
 
 
@@ -288,7 +331,7 @@ def find(text: str, classify: Classify) -> list[Found]:
     """
     if not text:
         return []
-    tokens = tokenize(text)
+    tokens = _name_tokens(text)
     raw: list[tuple[int, int, str, Kind]] = []  # token span i..j, key, kind
     # Surnames met in full ("Lloyd Austin"): alone later in the text they are
     # the person again ("Austin said"), unless a parent follows ("Austin, Texas").
@@ -341,7 +384,7 @@ def _longest_match(
             continue
         caps = [t.all_caps for t in tokens[i:j]]
         span = text[tokens[i].start : last.end]
-        key = fold(span)
+        key = _fold(span)
         kind = classify(key)
         if kind is None:
             continue
