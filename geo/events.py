@@ -233,11 +233,14 @@ def validate(raw: pd.DataFrame, label: str = "events") -> tuple[pd.DataFrame, pd
 
     bad_rows = sorted({i for i, *_ in problems})
     rejected = _rejected_table(raw, problems)
-    good = raw.index.difference(bad_rows)
 
     # Selecting rows copies every column (a large cost at a million rows): only when needed.
+    # A boolean mask selects arrow-backed text about twice as fast as a list of labels.
+    kept = np.ones(len(raw), dtype=bool)
+    kept[bad_rows] = False
+
     def keep(values: pd.Series) -> pd.Series:
-        return values.loc[good] if bad_rows else values
+        return values[kept] if bad_rows else values
 
     events = keep(text[list(SCHEMA)]).copy()
     events["event_date"] = keep(dates)
