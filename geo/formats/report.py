@@ -182,8 +182,8 @@ def finish(staged: Staged, gazetteer: object | None, check_countries: bool) -> I
     rejected = _rejected_table(staged, lines, bad, found)
     extra_cols = [c for c in raw.frame.columns if c not in set(staged.mapping.values())]
     extras = raw.frame[extra_cols]
-    if len(loaded) < n:
-        extras = extras.iloc[loaded].reset_index(drop=True)
+    if len(loaded) < n:  # a boolean mask: about twice as fast as positions on arrow text
+        extras = extras[~bad].reset_index(drop=True)
     report = ImportReport(
         source=staged.label,
         format=staged.format,
