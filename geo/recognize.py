@@ -310,8 +310,10 @@ def sentence_initial(text: str, pos: int) -> bool:
 
 
 def _only_space_between(text: str, a: _Token, b: _Token) -> bool:
+    """Adjacent words on one line: a headline's last word and the dateline under
+    it ("visits Poland" / "LVIV, Ukraine") are not one name."""
     gap = text[a.start + len(a.text) : b.start]
-    return gap != "" and gap.strip() == ""
+    return gap != "" and gap.strip() == "" and "\n" not in gap
 
 
 def _is_dateline(text: str, tokens: list[_Token], i: int, j: int) -> bool:

@@ -179,3 +179,13 @@ def test_title_case_headline_keeps_its_places() -> None:
 def test_a_list_shares_its_parent() -> None:
     found = places("strikes on Sumy and Kharkiv in eastern Ukraine")
     assert found[0].parent == found[1].parent == 2
+
+
+def test_a_line_break_ends_a_name() -> None:
+    assert texts("Rockets hit Kyiv as Biden visits Russia\nSUMY, Ukraine (AP) — Sumy") == [
+        "Kyiv",
+        "Russia",
+        "SUMY",
+        "Ukraine",
+        "Sumy",
+    ]
