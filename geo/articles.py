@@ -15,35 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo.errors import DataError
-from geo.files import write_atomic
-
-MAX_ARTICLE_BYTES = 50 * 1024 * 1024
-"""An article larger than this is surely several, or not an article."""
-
-
-def read_text_file(path: Path) -> str:
-    """An article's text: UTF-8, not binary, at most 50 MiB; else a DataError with the fix."""
-    try:
-        size = path.stat().st_size
-    except OSError as err:
-        raise DataError(f"{path}: cannot read ({err.strerror}). Fix: check the path.") from err
-    if not path.is_file():
-        raise DataError(f"{path}: not a file. Fix: give the path of a .txt article.")
-    if size > MAX_ARTICLE_BYTES:
-        raise DataError(
-            f"{path}: {size / 2**20:.0f} MiB is more than the {MAX_ARTICLE_BYTES // 2**20} MiB "
-            "an article may be. Fix: split it into its articles."
-        )
-    data = path.read_bytes()
-    if b"\x00" in data:
-        raise DataError(f"{path}: binary data, not text. Fix: give the article as UTF-8 text.")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise DataError(
-            f"{path}: not UTF-8 text ({err.reason} at byte {err.start}). Fix: save it as "
-            "UTF-8, e.g. iconv -f cp1252 -t utf-8."
-        ) from err
+from geo.files import read_text_file, write_atomic
 
 
 @dataclass(frozen=True)

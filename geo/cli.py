@@ -14,17 +14,15 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-import pandas as pd
-
-from geo.articles import read_text_file
 from geo.errors import DataError, NewsmapError
-from geo.events import EventFilter, filter_events, read_events, to_csv_bytes
-from geo.export import json_rows, map_html, write_map_html
-from geo.extract import extract_article
-from geo.formats import IMPORT_FORMATS, export_dataset, import_dataset
+from geo.files import read_text_file
 from geo.gazetteer import Gazetteer, Resolution
 from geo.geocoding import Geocoder, OnlineService
-from geo.maps import MapContext
+
+# geocode and places answer without pandas (about 0.6 s of start-up); the
+# commands that work on tables import it, and folium, when they run.
+IMPORT_FORMATS = ("auto", "acled", "ucdp", "csv", "geojson", "parquet")
+"""As geo.formats.IMPORT_FORMATS (a test keeps the two equal)."""
 
 
 def _date(text: str) -> date:
@@ -164,6 +162,12 @@ def cmd_places(args: argparse.Namespace) -> int:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from geo.events import to_csv_bytes
+    from geo.export import json_rows
+    from geo.extract import extract_article
+
     with Gazetteer.open() as gazetteer:
         events = extract_article(args.file, args.published, gazetteer=gazetteer)
     if args.json:
@@ -183,6 +187,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from geo.formats import export_dataset, import_dataset
+
     mapping: dict[str, str | None] = {}
     for item in args.map:
         column, sep, source = item.partition("=")
@@ -200,6 +206,11 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from geo.events import EventFilter, filter_events, read_events
+    from geo.export import map_html, write_map_html
+    from geo.formats import export_dataset
+    from geo.maps import MapContext
+
     report = read_events(args.events)
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)

@@ -34,10 +34,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo.articles import read_article, read_text_file
+from geo.articles import read_article
 from geo.dates import DateRef, sentence_date
 from geo.errors import DataError
 from geo.events import SCHEMA
+from geo.files import read_text_file
 from geo.gazetteer import Gazetteer, Mention, Place
 from geo.sentences import Sentence, split_sentences
 

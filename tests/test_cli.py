@@ -164,3 +164,16 @@ def test_import_with_a_bad_mapping_exits_2(tmp_path: Path) -> None:
     result = newsmap("import", str(SEED_EVENTS), "--map", "nonsense", "-o", str(tmp_path / "x.csv"))
     assert result.returncode == 2
     assert "COLUMN=FILE_COLUMN" in result.stderr
+
+
+def test_cli_import_formats_match_the_library() -> None:
+    from geo.cli import IMPORT_FORMATS
+    from geo.formats import IMPORT_FORMATS as LIBRARY_FORMATS
+
+    assert IMPORT_FORMATS == LIBRARY_FORMATS
+
+
+def test_places_and_geocode_do_not_load_pandas() -> None:
+    code = "import sys, geo.cli; print('pandas' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "False", result.stderr

@@ -207,9 +207,9 @@ def test_missing_date_and_missing_file_are_clear_errors(
 def test_too_large_files_are_refused(
     tmp_path: Path, gazetteer: Gazetteer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import geo.articles
+    import geo.files
 
-    monkeypatch.setattr(geo.articles, "MAX_ARTICLE_BYTES", 10)
+    monkeypatch.setattr(geo.files, "MAX_ARTICLE_BYTES", 10)
     path = tmp_path / "article.txt"
     path.write_text("Russian missiles struck Lviv on Saturday.", encoding="utf-8")
     with pytest.raises(DataError, match="more than the .* an article may be"):
