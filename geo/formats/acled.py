@@ -17,7 +17,13 @@ import pandas as pd
 
 from geo.formats.reading import RawTable
 from geo.formats.report import Staged
-from geo.formats.staging import read_date_column, read_fatality_column, require, staged_from
+from geo.formats.staging import (
+    read_date_column,
+    read_fatality_column,
+    require,
+    resolve_mapping,
+    staged_from,
+)
 
 # schema column -> ACLED column
 COLUMNS: dict[str, str] = {
@@ -68,12 +74,8 @@ def stage(
     frame = raw.frame
     frame.columns = [c.casefold() if c.casefold() in EXPORT_COLUMNS else c for c in frame.columns]
     require(frame, list(REQUIRED), label, "ACLED")
-    found = {ours: theirs for ours, theirs in COLUMNS.items() if theirs in frame.columns}
-    for ours, theirs in (mapping or {}).items():
-        if theirs:
-            found[ours] = theirs
-        else:
-            found.pop(ours, None)
+    detected = {ours: theirs for ours, theirs in COLUMNS.items() if theirs in frame.columns}
+    found = resolve_mapping(list(frame.columns), detected, mapping, label)
     staged = staged_from(raw, found, label, "acled")
     text = staged.text
     precision = text["date_precision"]

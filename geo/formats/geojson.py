@@ -27,6 +27,7 @@ from geo.events import SCHEMA
 from geo.formats import tabular
 from geo.formats.reading import RawTable, Source, open_binary
 from geo.formats.report import Staged
+from geo.formats.staging import resolve_mapping
 
 LAT, LON = "latitude", "longitude"
 _GEOMETRY = "geometry"
@@ -101,7 +102,7 @@ def stage(
     user.pop(LON, None)
     frame[f"{_GEOMETRY} {LAT}"] = lat.to_numpy()
     frame[f"{_GEOMETRY} {LON}"] = lon.to_numpy()
-    base = tabular.resolve_mapping(props, detected, user, label)
+    base = resolve_mapping(props, detected, user, label)
     overrides: dict[str, str | None] = {k: v for k, v in base.items()}
     overrides[LAT] = f"{_GEOMETRY} {LAT}"
     overrides[LON] = f"{_GEOMETRY} {LON}"

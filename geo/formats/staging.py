@@ -7,11 +7,13 @@ that ACLED, UCDP and any spreadsheet get the same date and severity rules.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pandas as pd
 
 from geo.errors import DataError
+from geo.events import SCHEMA
 from geo.formats.dates import read_dates
 from geo.formats.reading import RawTable
 from geo.formats.report import Staged, empty_text
@@ -80,3 +82,38 @@ def require(frame: pd.DataFrame, columns: list[str], label: str, fmt: str) -> No
             f"{', '.join(repr(c) for c in frame.columns) or 'no columns'}. "
             f"Fix: import it with --format csv and a column mapping, or re-export it."
         )
+
+
+def fold_name(name: str) -> str:
+    """A column name compared loosely: "Lat / N " -> "lat_n"."""
+    return re.sub(r"[^0-9a-z]+", "_", str(name).casefold()).strip("_")
+
+
+def resolve_mapping(
+    columns: list[str], detected: dict[str, str], mapping: dict[str, str | None] | None, label: str
+) -> dict[str, str]:
+    """Apply the user's overrides to the detected mapping, checking every name."""
+    result = dict(detected)
+    if not mapping:
+        return result
+    folded = {fold_name(c): c for c in columns}
+    for ours, theirs in mapping.items():
+        if ours not in SCHEMA:
+            raise DataError(
+                f"{label}: mapping names {ours!r}, which is not an events column; "
+                f"expected one of {', '.join(SCHEMA)}."
+            )
+        if theirs is None or theirs == "":
+            result.pop(ours, None)
+            continue
+        column = theirs if theirs in columns else folded.get(fold_name(theirs))
+        if column is None:
+            raise DataError(
+                f"{label}: mapping sends {theirs!r} to {ours}, but the file has no such "
+                f"column; found {', '.join(repr(c) for c in columns)}."
+            )
+        for other, value in list(result.items()):
+            if value == column and other != ours:
+                result.pop(other)
+        result[ours] = column
+    return result

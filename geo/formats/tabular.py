@@ -10,15 +10,19 @@ events CSV is the case where every name matches exactly, so it round-trips.
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
 from geo.errors import DataError
-from geo.events import DATE_PRECISIONS, SCHEMA
+from geo.events import DATE_PRECISIONS
 from geo.formats.reading import RawTable
 from geo.formats.report import Staged
-from geo.formats.staging import read_date_column, read_fatality_column, staged_from
+from geo.formats.staging import (
+    fold_name,
+    read_date_column,
+    read_fatality_column,
+    resolve_mapping,
+    staged_from,
+)
 
 # Known names of each schema column, folded, best first.
 SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -62,11 +66,6 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 
-def fold_name(name: str) -> str:
-    """A column name compared loosely: "Lat / N " -> "lat_n"."""
-    return re.sub(r"[^0-9a-z]+", "_", str(name).casefold()).strip("_")
-
-
 def detect_columns(columns: list[str]) -> dict[str, str]:
     """Schema column -> the file's column, by known names (each file column used once)."""
     folded: dict[str, str] = {}
@@ -89,36 +88,6 @@ def detect_columns(columns: list[str]) -> dict[str, str]:
                     used.add(theirs)
                     break
     return found
-
-
-def resolve_mapping(
-    columns: list[str], detected: dict[str, str], mapping: dict[str, str | None] | None, label: str
-) -> dict[str, str]:
-    """Apply the user's overrides to the detected mapping, checking every name."""
-    result = dict(detected)
-    if not mapping:
-        return result
-    folded = {fold_name(c): c for c in columns}
-    for ours, theirs in mapping.items():
-        if ours not in SCHEMA:
-            raise DataError(
-                f"{label}: mapping names {ours!r}, which is not an events column; "
-                f"expected one of {', '.join(SCHEMA)}."
-            )
-        if theirs is None or theirs == "":
-            result.pop(ours, None)
-            continue
-        column = theirs if theirs in columns else folded.get(fold_name(theirs))
-        if column is None:
-            raise DataError(
-                f"{label}: mapping sends {theirs!r} to {ours}, but the file has no such "
-                f"column; found {', '.join(repr(c) for c in columns)}."
-            )
-        for other, value in list(result.items()):
-            if value == column and other != ours:
-                result.pop(other)
-        result[ours] = column
-    return result
 
 
 def stage(

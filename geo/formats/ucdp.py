@@ -33,7 +33,7 @@ import pandas as pd
 from geo.formats.dates import read_dates
 from geo.formats.reading import RawTable
 from geo.formats.report import Staged
-from geo.formats.staging import read_fatality_column, require, staged_from
+from geo.formats.staging import read_fatality_column, require, resolve_mapping, staged_from
 
 COLUMNS: dict[str, str] = {
     "event_id": "id",
@@ -71,12 +71,8 @@ def stage(
     frame = raw.frame
     frame.columns = [c.casefold() if c.casefold() in _ALL else c for c in frame.columns]
     require(frame, list(REQUIRED), label, "UCDP GED")
-    found = {ours: theirs for ours, theirs in COLUMNS.items() if theirs in frame.columns}
-    for ours, theirs in (mapping or {}).items():
-        if theirs:
-            found[ours] = theirs
-        else:
-            found.pop(ours, None)
+    detected = {ours: theirs for ours, theirs in COLUMNS.items() if theirs in frame.columns}
+    found = resolve_mapping(list(frame.columns), detected, mapping, label)
     staged = staged_from(raw, found, label, "ucdp")
     text = staged.text
     _read_period(staged, frame, dayfirst)
