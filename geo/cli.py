@@ -52,8 +52,14 @@ def build_parser() -> argparse.ArgumentParser:
     places.add_argument("files", nargs="+", type=Path, metavar="FILE")
     places.add_argument("--json", action="store_true", help="one JSON line per file")
 
-    extract = sub.add_parser("extract", help="events from an article, with their provenance")
-    extract.add_argument("file", type=Path, metavar="FILE")
+    extract = sub.add_parser("extract", help="events from articles, with their provenance")
+    extract.add_argument(
+        "files",
+        nargs="+",
+        type=Path,
+        metavar="FILE",
+        help="one article, or several: one happening they share becomes one event",
+    )
     extract.add_argument(
         "--published",
         type=_date,
@@ -164,24 +170,29 @@ def cmd_places(args: argparse.Namespace) -> int:
 def cmd_extract(args: argparse.Namespace) -> int:
     import pandas as pd
 
+    from geo.dedupe import merge_events
     from geo.events import to_csv_bytes
     from geo.export import json_rows
     from geo.extract import extract_article
 
     with Gazetteer.open() as gazetteer:
-        events = extract_article(args.file, args.published, gazetteer=gazetteer)
+        tables = [extract_article(f, args.published, gazetteer=gazetteer) for f in args.files]
+    events = tables[0] if len(tables) == 1 else merge_events(tables)
     if args.json:
         json.dump(json_rows(events), sys.stdout, ensure_ascii=False)
         sys.stdout.write("\n")
     elif args.output:
         args.output.write_bytes(to_csv_bytes(events))
-        print(f"{len(events)} events from {args.file} -> {args.output}")
+        origin = args.files[0] if len(args.files) == 1 else f"{len(args.files)} articles"
+        print(f"{len(events)} events from {origin} -> {args.output}")
     else:
         for row in events.itertuples(index=False):
             place = row.location if pd.notna(row.latitude) else f"{row.location} (unplaced)"
+            sources = getattr(row, "source_count", 1)
             print(
                 f"{row.event_id}  {row.event_date:%Y-%m-%d} ({row.date_precision})  "
                 f"{row.event_type} / {row.sub_event_type}  {place}"
+                + (f"  [{sources} sources]" if sources and sources > 1 else "")
             )
     return 0
 

@@ -177,3 +177,14 @@ def test_places_and_geocode_do_not_load_pandas() -> None:
     code = "import sys, geo.cli; print('pandas' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "False", result.stderr
+
+
+def test_extract_merges_one_happening_reported_by_two_articles() -> None:
+    folder = ROOT / "tests" / "data" / "articles"
+    reports = sorted(folder.glob("*.txt"))[:2]  # two outlets on one strike in Lviv
+    result = newsmap("extract", *map(str, reports), "--json")
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    merged = [r for r in rows if r["source_count"] == 2]
+    assert merged, [(r["location"], r["source"]) for r in rows]
+    assert all("; " in r["source"] for r in merged)
