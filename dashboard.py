@@ -11,7 +11,7 @@ import hashlib
 import json
 import os
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -137,29 +137,97 @@ def show_problems(report: LoadReport) -> None:
         )
 
 
+PERMALINK_KEYS = {"f_types": "type", "f_actors": "actor", "f_places": "place"}
+
+
+def restore_from_url(events: pd.DataFrame, options: dict[str, list[str]]) -> None:
+    """Once per session, set the filters from the address, so a shared link reopens the view.
+
+    Values the data does not have are ignored rather than failing the page.
+    """
+    if st.session_state.get("restored"):
+        return
+    st.session_state["restored"] = True
+    params = st.query_params
+    for key, name in PERMALINK_KEYS.items():
+        wanted = [v for v in params.get_all(name) if v in options[key]]
+        if wanted:
+            st.session_state[key] = wanted
+    if params.get("q"):
+        st.session_state["f_text"] = params["q"]
+    dates = events["event_date"].dropna()
+    if dates.empty:
+        return
+    first, last = dates.min().date(), dates.max().date()
+    try:
+        start = date.fromisoformat(params.get("from", first.isoformat()))
+        end = date.fromisoformat(params.get("to", last.isoformat()))
+    except ValueError:
+        return
+    start, end = max(first, min(start, last)), min(last, max(end, first))
+    if start <= end and first < last:
+        st.session_state["timeline"] = (start, end)
+
+
+def write_to_url(flt: EventFilter, full_range: tuple[date, date] | None) -> None:
+    """Keep the address in step with the filters: copying it shares exactly this view."""
+    params: dict[str, list[str] | str] = {}
+    for values, name in (
+        (flt.event_types, "type"),
+        (flt.actors, "actor"),
+        (flt.places, "place"),
+    ):
+        if values:
+            params[name] = sorted(values)
+    if flt.text:
+        params["q"] = flt.text
+    if flt.start and flt.end and (flt.start, flt.end) != full_range:
+        params["from"], params["to"] = flt.start.isoformat(), flt.end.isoformat()
+    st.query_params.from_dict(params)
+
+
 def sidebar_filter(events: pd.DataFrame) -> EventFilter:
+    options = {
+        "f_types": sorted(events["event_type"].dropna().unique()),
+        "f_actors": actors_of(events),
+        "f_places": sorted(events["location"].dropna().unique()),
+    }
+    restore_from_url(events, options)
+    for key, allowed in options.items():  # the data may have changed under a selection
+        if key in st.session_state:
+            st.session_state[key] = [v for v in st.session_state[key] if v in allowed]
     sb = st.sidebar
     sb.header("Filters")
-    types = sb.multiselect("Event type", sorted(events["event_type"].dropna().unique()))
-    actors = sb.multiselect("Actor", actors_of(events))
-    places = sb.multiselect("Place", sorted(events["location"].dropna().unique()))
-    text = sb.text_input("Text in notes, places, actors")
+    types = sb.multiselect("Event type", options["f_types"], key="f_types")
+    actors = sb.multiselect("Actor", options["f_actors"], key="f_actors")
+    places = sb.multiselect("Place", options["f_places"], key="f_places")
+    text = sb.text_input("Text in notes, places, actors", key="f_text")
+    sb.caption("The address bar holds these filters and the dates: copy it to share this view.")
     start = end = None
+    full_range = None
     dates = events["event_date"].dropna()
     if not dates.empty:
         first, last = dates.min().date(), dates.max().date()
+        full_range = (first, last)
+        per_day = dates.dt.normalize().value_counts().sort_index()
+        per_day.index = per_day.index.date
+        st.bar_chart(per_day, height=90, x_label="", y_label="events a day")
         if first < last:
+            chosen = st.session_state.get("timeline")
+            if not chosen or not (first <= chosen[0] <= chosen[1] <= last):
+                st.session_state["timeline"] = (first, last)  # new data, or nothing restored
             start, end = st.slider(
                 "Timeline: event dates",
                 min_value=first,
                 max_value=last,
-                value=(first, last),
                 format="D MMM YYYY",
                 key="timeline",
             )
         else:
             st.caption(f"All events on {first:%d %b %Y}.")
-    return EventFilter.of(types, actors, places, start, end, text)
+    flt = EventFilter.of(types, actors, places, start, end, text)
+    write_to_url(flt, full_range)
+    return flt
 
 
 def file_stem(flt: EventFilter, first: date | None, last: date | None) -> str:
@@ -436,8 +504,10 @@ def main() -> None:
         st.error(str(err))
         st.stop()
     locked = read_only()
+    updated = datetime.fromtimestamp(mtime, tz=UTC)
     st.caption(
-        f"{args.events.name} · dates are calendar dates of the events, as reported"
+        f"{args.events.name}, updated {updated:%d %b %Y %H:%M} UTC · event dates are "
+        "calendar days where the events happened, as reported (no time zone)"
         + (" · read-only: this hosted copy writes nothing" if locked else "")
     )
     show_problems(report)

@@ -95,6 +95,7 @@ def test_type_filter_changes_what_is_drawn(page: Page, seed_url: str) -> None:
     page.keyboard.press("Escape")
     expect(page.get_by_text("3 of 17 events")).to_be_visible(timeout=30_000)
     map_frame(page, expect=3)
+    assert "type=Battles" in page.url  # the address now shares this view
     # The downloads hold exactly what is on screen, named after the date range.
     with page.expect_download() as csv_file:
         page.get_by_role("button", name="Download these events (CSV)").click()
@@ -157,7 +158,7 @@ def test_untrusted_text_never_runs(page: Page, hostile_url: str, watch: Watch) -
     expect(markers).to_have_count(4)
     shown = []
     for i in range(4):
-        markers.nth(i).click(force=True)
+        markers.nth(i).dispatch_event("click")
         popup = frame.locator(".nm-popup")
         expect(popup).to_have_count(1)
         shown.append(popup.inner_text())
@@ -250,3 +251,10 @@ def test_uploaded_dataset_is_reported_and_shown(
     page.get_by_role("tab", name="Map").click()
     expect(page.get_by_text("3 of 3 events")).to_be_visible(timeout=30_000)
     map_frame(page, expect=3)
+
+
+def test_a_permalink_reopens_the_view(page: Page, seed_url: str) -> None:
+    page.goto(f"{seed_url}/?type=Battles&from=2022-03-27&to=2022-03-29")
+    expect(page.get_by_text("3 of 17 events")).to_be_visible(timeout=30_000)
+    map_frame(page, expect=3)
+    expect(page.get_by_text("27 Mar 2022")).to_be_visible()

@@ -139,3 +139,25 @@ def test_ingest_needs_a_date(monkeypatch: pytest.MonkeyPatch) -> None:
     at.text_area(key="article-text").input("Shelling hit Kharkiv on Monday.")
     at.button(key="extract").click().run()
     assert any("publication date" in e.value for e in at.error)
+
+
+def test_permalink_restores_filters_and_dates(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSMAP_EVENTS", str(SEED_EVENTS))
+    at = AppTest.from_file(DASHBOARD, default_timeout=120)
+    at.query_params["type"] = ["Battles", "No such type"]
+    at.query_params["from"] = "2022-03-27"
+    at.query_params["to"] = "2022-03-29"
+    at.run()
+    assert not at.exception, at.exception
+    assert at.sidebar.multiselect(key="f_types").value == ["Battles"]
+    assert at.slider(key="timeline").value == (date(2022, 3, 27), date(2022, 3, 29))
+    # Battles whose date window reaches 27-29 March: Irpin, Trostyanets, Makariv.
+    assert count_line(at).startswith("**3 of 17 events**")
+
+
+def test_filters_are_written_to_the_address(seed_app: AppTest) -> None:
+    seed_app.sidebar.multiselect(key="f_places").select("Kyiv").run()
+    seed_app.sidebar.text_input(key="f_text").input("religious").run()
+    params = seed_app.query_params
+    assert params["place"] in ("Kyiv", ["Kyiv"]) and params["q"] in ("religious", ["religious"])
+    assert "from" not in params  # the full date range is the default, left out
