@@ -211,7 +211,8 @@ def sidebar_filter(events: pd.DataFrame) -> EventFilter:
         full_range = (first, last)
         per_day = dates.dt.normalize().value_counts().sort_index()
         per_day.index = per_day.index.date
-        st.bar_chart(per_day, height=90, x_label="", y_label="events a day")
+        st.caption("Events a day (by event date)")
+        st.bar_chart(per_day, height=90, x_label="", y_label="")
         if first < last:
             chosen = st.session_state.get("timeline")
             if not chosen or not (first <= chosen[0] <= chosen[1] <= last):
