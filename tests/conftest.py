@@ -29,6 +29,15 @@ def gazetteer_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 @pytest.fixture(scope="session")
+def gazetteer(gazetteer_cache: Path) -> Iterator[Any]:
+    """The offline gazetteer, opened once per test session (on the session's index)."""
+    from geo.gazetteer import Gazetteer
+
+    with Gazetteer.open() as opened:
+        yield opened
+
+
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """Debian's Chromium under Playwright, one per test session. Missing is a failure."""
     from playwright.sync_api import sync_playwright

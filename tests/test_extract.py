@@ -3,7 +3,6 @@ talks venues, provenance that is a whole sentence, and text kept as text."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -21,12 +20,6 @@ from .conftest import SEED_ARTICLE, SEED_EVENTS
 PUBLISHED = date(2022, 3, 29)
 SEED_ID = "000_45894fdbe1c545f1"
 TEST_ARTICLES = Path(__file__).parent / "data" / "articles"
-
-
-@pytest.fixture(scope="module")
-def gazetteer() -> Iterator[Gazetteer]:
-    with Gazetteer.open() as g:
-        yield g
 
 
 @pytest.fixture(scope="module")

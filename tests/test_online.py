@@ -188,12 +188,6 @@ def make(
     return OnlineGeocoder(AGENT, url=fake.url, cache=cache, retry=retry, timeout=timeout)
 
 
-@pytest.fixture(scope="module")
-def gazetteer() -> Iterator[Gazetteer]:
-    with Gazetteer.open() as g:
-        yield g
-
-
 # --- configuration --------------------------------------------------------------
 
 
