@@ -427,8 +427,9 @@ class Gazetteer:
                 first[plain] = resolve.decide(f.text, w.rows, w.evidence)
             w.decision = first[plain]
         for _ in range(2):
-            resolved = _resolved_places(work)
-            open_options = _open_options(places)
+            # Indexed once per pass; each name sees it without its own entries.
+            resolved = resolve.Context.build(_resolved_places(work))
+            open_options = resolve.Context.build(_open_options(places))
             # Repeated names with the same clues get the same answer: decide once.
             decided: dict[tuple[Any, ...], tuple[resolve.Evidence, resolve.Decision]] = {}
             for w in places:
@@ -452,10 +453,10 @@ class Gazetteer:
                         anchor=anchor,
                         direction=f.direction if anchor is not None else None,
                         near=f.near,
-                        context=tuple(row for key, row in resolved if key != f.key),
+                        context=resolved.without(f.key),
                         capitals=_capital_indexes(w.rows),
                         alternates=_alternate_indexes(w.rows),
-                        weak_context=tuple(row for key, row in open_options if key != f.key),
+                        weak_context=open_options.without(f.key),
                     )
                     decided[memo] = (ev, resolve.decide(f.text, w.rows, ev))
                 w.evidence, w.decision = decided[memo]

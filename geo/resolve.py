@@ -16,11 +16,11 @@ Order of evidence, strongest first (DESIGN.md, "Gazetteer"):
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, overload
 
-from geo.geometry import haversine_km
+from geo.geometry import EARTH_RADIUS_KM, haversine_km
 
 # Score points; one point is a factor of ten in population.
 MARGIN = 0.9  # how far the winner must lead the runner-up (about 8x population)
@@ -152,38 +152,230 @@ def _in_direction(place: PlaceLike, anchor: PlaceLike, direction: str | None) ->
     return diff <= DIRECTION_TOLERANCE_DEG
 
 
+def _agreement(place: PlaceLike, other: PlaceLike) -> tuple[float, str]:
+    """Points one other place of the text gives a candidate, and why (0 for a country)."""
+    by_unit = 0.0
+    by_distance = 0.0
+    note = ""
+    if other.admin1 is not None and place.admin1 == other.admin1 and place.country == other.country:
+        by_unit, note = SAME_ADMIN1, f"same admin-1 as {other.name}"
+    if other.feature == "city" and place.feature == "city":
+        d = haversine_km(place.latitude, place.longitude, other.latitude, other.longitude)
+        if d <= NEAR_KM:
+            by_distance = NEAR_POINTS
+        elif d <= REGIONAL_KM:
+            by_distance = REGIONAL_POINTS
+        if by_distance and by_distance >= by_unit:
+            note = f"{d:.0f} km from {other.name}"
+    return max(by_unit, by_distance) + (0.25 if by_unit and by_distance else 0.0), note
+
+
 def _context_points(place: PlaceLike, context: Sequence[PlaceLike]) -> tuple[float, str]:
     """Agreement of a candidate with the text's other places, and why."""
+    if isinstance(context, Context):
+        return context.points(place)
     best = 0.0
     why = ""
     countries = {c.country for c in context if c.country}
     for other in context:
         if other.feature == "country":
             continue
-        by_unit = 0.0
-        by_distance = 0.0
-        note = ""
-        if (
-            other.admin1 is not None
-            and place.admin1 == other.admin1
-            and place.country == other.country
-        ):
-            by_unit, note = SAME_ADMIN1, f"same admin-1 as {other.name}"
-        if other.feature == "city" and place.feature == "city":
-            d = haversine_km(place.latitude, place.longitude, other.latitude, other.longitude)
-            if d <= NEAR_KM:
-                by_distance = NEAR_POINTS
-            elif d <= REGIONAL_KM:
-                by_distance = REGIONAL_POINTS
-            if by_distance and by_distance >= by_unit:
-                note = f"{d:.0f} km from {other.name}"
-        pts = max(by_unit, by_distance) + (0.25 if by_unit and by_distance else 0.0)
+        pts, note = _agreement(place, other)
         if pts > best:
             best, why = pts, note
     if place.country in countries:
         best += SAME_COUNTRY
         why = why or f"in {place.country} like the other places"
     return best, why
+
+
+# Side of a cell of the grid on the unit sphere: the chord of REGIONAL_KM plus a
+# margin, so two towns within REGIONAL_KM always lie in neighbouring cells.
+_CELL = 2.0 * math.sin(REGIONAL_KM / (2.0 * EARTH_RADIUS_KM)) * 1.02
+_NEIGHBOURS = tuple((a, b, c) for a in (-1, 0, 1) for b in (-1, 0, 1) for c in (-1, 0, 1))
+
+
+def _cell(lat: float, lon: float) -> tuple[int, int, int]:
+    """Grid cell of a point, by its position on the unit sphere (no trouble at poles
+    or the date line)."""
+    p, la = math.radians(lat), math.radians(lon)
+    x, y, z = math.cos(p) * math.cos(la), math.cos(p) * math.sin(la), math.sin(p)
+    return (math.floor(x / _CELL), math.floor(y / _CELL), math.floor(z / _CELL))
+
+
+class _ContextIndex:
+    """The places of one text, filed by admin-1 and by grid cell.
+
+    A candidate earns context points only from a place in its own admin-1 or a
+    town within REGIONAL_KM, so looking at those few instead of the whole list
+    gives the same answer; over a long text with thousands of names this is
+    what keeps resolution from growing with the square of the text.
+    """
+
+    __slots__ = (
+        "by_cell",
+        "by_unit",
+        "countries",
+        "key_countries",
+        "key_sizes",
+        "keys",
+        "nearby_cache",
+        "places",
+        "rows",
+    )
+
+    def __init__(self, entries: Sequence[tuple[str, PlaceLike]]) -> None:
+        self.keys = [k for k, _ in entries]
+        self.places = [p for _, p in entries]
+        # What the scan reads of each place, read once: its key, country,
+        # admin-1, whether it is a town, its longitude and its latitude in radians.
+        self.rows: list[tuple[str, str, str | None, bool, float, float]] = []
+        self.by_unit: dict[tuple[str, str], list[int]] = {}
+        self.by_cell: dict[tuple[int, int, int], list[int]] = {}
+        self.countries: dict[str, int] = {}
+        self.key_countries: dict[str, dict[str, int]] = {}
+        self.key_sizes: dict[str, int] = {}
+        self.nearby_cache: dict[tuple[object, object], tuple[int, ...]] = {}
+        for pos, (key, other) in enumerate(entries):
+            self.key_sizes[key] = self.key_sizes.get(key, 0) + 1
+            lat, lon = other.latitude, other.longitude
+            is_city = other.feature == "city"
+            self.rows.append((key, other.country, other.admin1, is_city, lon, math.radians(lat)))
+            if other.country:
+                self.countries[other.country] = self.countries.get(other.country, 0) + 1
+                mine = self.key_countries.setdefault(key, {})
+                mine[other.country] = mine.get(other.country, 0) + 1
+            if other.feature == "country":
+                continue
+            if other.admin1 is not None:
+                self.by_unit.setdefault((other.country, other.admin1), []).append(pos)
+            if is_city:
+                self.by_cell.setdefault(_cell(lat, lon), []).append(pos)
+
+    def nearby(
+        self, unit: tuple[str, str] | None, cell: tuple[int, int, int] | None
+    ) -> tuple[int, ...]:
+        """Positions, in list order, of the places that may agree with a candidate
+        of that admin-1 and cell; shared by every candidate there."""
+        hit = self.nearby_cache.get((unit, cell))
+        if hit is None:
+            found: set[int] = set()
+            if unit is not None:
+                found.update(self.by_unit.get(unit, ()))
+            if cell is not None:
+                a, b, c = cell
+                for da, db, dc in _NEIGHBOURS:
+                    found.update(self.by_cell.get((a + da, b + db, c + dc), ()))
+            hit = self.nearby_cache[(unit, cell)] = tuple(sorted(found))
+        return hit
+
+
+# No town further apart in latitude than this is within REGIONAL_KM (the
+# great-circle distance is at least the difference in latitude); with a margin.
+_MAX_DLAT_RAD = REGIONAL_KM / EARTH_RADIUS_KM * 1.001
+_TOP_POINTS = max(SAME_ADMIN1, NEAR_POINTS) + 0.25
+
+
+class Context(Sequence[PlaceLike]):
+    """The other places of a text as the resolver sees them, minus those of one name.
+
+    Behaves as the plain sequence it stands for (same places, same order), but
+    ``decide`` scores a candidate against it through a shared index, and making
+    one per name costs nothing: the index is built once per pass over a text.
+    """
+
+    __slots__ = ("_exclude", "_index", "_items")
+
+    def __init__(self, index: _ContextIndex, exclude: str | None = None) -> None:
+        self._index = index
+        self._exclude = exclude
+        self._items: list[PlaceLike] | None = None
+
+    @classmethod
+    def build(cls, entries: Sequence[tuple[str, PlaceLike]]) -> Context:
+        """Index (name key, place) pairs once; ``without`` then views it per name."""
+        return cls(_ContextIndex(entries))
+
+    def without(self, key: str) -> Context:
+        """The same places except those filed under key."""
+        return Context(self._index, key)
+
+    def _list(self) -> list[PlaceLike]:
+        if self._items is None:
+            ix, ex = self._index, self._exclude
+            self._items = [p for k, p in zip(ix.keys, ix.places, strict=True) if k != ex]
+        return self._items
+
+    def __len__(self) -> int:
+        ix = self._index
+        return len(ix.places) - (ix.key_sizes.get(self._exclude, 0) if self._exclude else 0)
+
+    @overload
+    def __getitem__(self, i: int) -> PlaceLike: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[PlaceLike]: ...
+    def __getitem__(self, i: int | slice) -> PlaceLike | Sequence[PlaceLike]:
+        return self._list()[i]
+
+    def __iter__(self) -> Iterator[PlaceLike]:
+        return iter(self._list())
+
+    def points(self, place: PlaceLike) -> tuple[float, str]:
+        """``_context_points`` over this context, from the few places that can agree.
+
+        The loop repeats ``_agreement``'s arithmetic (same operations, so the
+        same floats) without building its reason; the first place reaching the
+        best points, which is the one the plain loop would name, is then
+        scored by ``_agreement`` itself.
+        """
+        ix, ex = self._index, self._exclude
+        country, admin1 = place.country, place.admin1
+        is_city = place.feature == "city"
+        unit = (country, admin1) if admin1 is not None else None
+        cell = _cell(place.latitude, place.longitude) if is_city and ix.by_cell else None
+        best = 0.0
+        why = ""
+        order = ix.nearby(unit, cell) if unit is not None or cell is not None else ()
+        if order:
+            lat1, lon1 = place.latitude, place.longitude
+            p1 = math.radians(lat1)
+            cos_p1 = math.cos(p1)
+            rows = ix.rows
+            win = -1
+            for pos in order:
+                key, o_country, o_admin1, o_city, o_lon, p2 = rows[pos]
+                if key == ex:
+                    continue
+                by_unit = (
+                    SAME_ADMIN1
+                    if o_admin1 is not None and admin1 == o_admin1 and country == o_country
+                    else 0.0
+                )
+                by_distance = 0.0
+                if o_city and is_city:
+                    dp = p2 - p1
+                    if -_MAX_DLAT_RAD <= dp <= _MAX_DLAT_RAD:
+                        dl = math.radians(o_lon - lon1)
+                        a = math.sin(dp / 2) ** 2 + cos_p1 * math.cos(p2) * math.sin(dl / 2) ** 2
+                        d = 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+                        if d <= NEAR_KM:
+                            by_distance = NEAR_POINTS
+                        elif d <= REGIONAL_KM:
+                            by_distance = REGIONAL_POINTS
+                pts = max(by_unit, by_distance) + (0.25 if by_unit and by_distance else 0.0)
+                if pts > best:
+                    best, win = pts, pos
+                    if pts >= _TOP_POINTS:
+                        break
+            if win >= 0:
+                best, why = _agreement(place, ix.places[win])
+        total = ix.countries.get(country, 0)
+        if ex is not None:
+            total -= ix.key_countries.get(ex, {}).get(country, 0)
+        if total > 0 and country:
+            best += SAME_COUNTRY
+            why = why or f"in {place.country} like the other places"
+        return best, why
 
 
 def decide(query: str, candidates: Sequence[PlaceLike], ev: Evidence) -> Decision:
