@@ -9,14 +9,17 @@ column and reason, so the user can fix it and load it again.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from geo.columns import arrow_of, blank_as_null, keep_rows, stripped, text_series
 from geo.errors import DataError
 from geo.files import write_atomic
 
@@ -155,39 +158,113 @@ def _read_raw(source: str | Path | bytes | io.IOBase, label: str) -> pd.DataFram
     return raw
 
 
-def validate(raw: pd.DataFrame, label: str = "events") -> tuple[pd.DataFrame, pd.DataFrame]:
+def validate(
+    raw: pd.DataFrame, label: str = "events", *, prechecked: bool = False
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split text rows into a typed events table and a table of rejected rows.
 
     ``raw`` holds strings, one column per schema column. A rejected row keeps
     its original text and gains ``line`` (the line of the CSV file, header = 1),
     ``column``, ``problem`` (a short kind, for counting) and ``reason`` (what was
-    expected, what came, how to fix).
+    expected, what came, how to fix). ``prechecked=True`` is for callers that
+    have stripped the ids and rejected duplicated ones themselves
+    (geo.formats does): the duplicate check, a hash of every id, is skipped.
     """
     raw = raw.reset_index(drop=True)
-    text = raw.apply(_stripped)
+    checked = check_rows(raw, prechecked=prechecked)
+    rejected = _rejected_table(raw, checked.problems)
+    return checked.events(~checked.rejected_mask()), rejected
+
+
+@dataclass
+class CheckedRows:
+    """Text rows read and checked against the schema, before they are split.
+
+    ``validate`` is this plus the split; geo.formats uses it directly so that
+    it can add its own rejections before the one row selection is made.
+    """
+
+    text: dict[str, pd.Series]  # each schema column's text, stripped
+    dates: np.ndarray  # datetime64, NaT where unreadable
+    precision: pd.Series  # date precision as words ("" read as "day")
+    numbers: dict[str, np.ndarray]  # coordinates and whole-number columns as floats, NaN empty
+    problems: list[tuple[int, str, str, str]]  # (position, column, problem, reason)
+
+    def rejected_mask(self) -> np.ndarray:
+        """True for the rows that have a problem."""
+        bad = np.zeros(len(self.dates), dtype=bool)
+        bad[[i for i, *_ in self.problems]] = True
+        return bad
+
+    def events(self, kept: np.ndarray) -> pd.DataFrame:
+        """The kept rows as a typed events table (the dtypes of SCHEMA, a fresh index).
+
+        Each column is selected and typed in one step, straight from its text
+        or its parsed values: selecting rows from a text table and then typing
+        it copied every column twice. The text is handed over column by
+        column (this empties ``text``), so that a caller holding no other
+        reference to it frees each column as its copy is made.
+        """
+        select = not bool(kept.all())
+
+        def keep(values: np.ndarray) -> np.ndarray:
+            return values[kept] if select else values
+
+        columns: dict[str, pd.Series] = {}
+        for column, dtype in SCHEMA.items():
+            if column == "event_date":
+                columns[column] = pd.Series(keep(self.dates)).astype(dtype)
+            elif column in self.numbers:
+                columns[column] = pd.Series(keep(self.numbers[column])).astype(dtype)
+            elif column == "date_precision":
+                columns[column] = _as_string(self.precision, kept).astype(dtype)
+            elif dtype == "category":
+                columns[column] = _as_string(self.text.pop(column), kept).astype(dtype)
+            else:
+                columns[column] = _as_string(self.text.pop(column), kept)
+        no_place = columns["latitude"].isna() & columns["unplaced_reason"].isna()
+        if no_place.any():
+            columns["unplaced_reason"] = columns["unplaced_reason"].mask(
+                no_place, "no coordinates in the file"
+            )
+        return pd.DataFrame(columns)
+
+
+def check_rows(raw: pd.DataFrame, *, prechecked: bool = False) -> CheckedRows:
+    """Read and check every row of a text table with the schema's columns (see validate).
+
+    Work is done once per distinct value where values repeat (dates, codes,
+    counts) and with arrow's parsers where values do not (coordinates), so a
+    million rows cost little more than the text they come in.
+    """
+    raw = raw.reset_index(drop=True)
+    text = {column: stripped(raw[column]) for column in SCHEMA}
     problems: list[tuple[int, str, str, str]] = []
 
-    def flag(mask: pd.Series, column: str, problem: str, reason: str) -> None:
-        for i in mask[mask.fillna(False)].index:
-            value = text.at[i, column]
-            problems.append((int(i), column, problem, reason.format(value=value)))
+    def flag(mask: pd.Series | np.ndarray, column: str, problem: str, reason: str) -> None:
+        if isinstance(mask, pd.Series):
+            mask = mask.fillna(False).to_numpy(dtype=bool)
+        hits = np.asarray(mask, dtype=bool)
+        values = text[column]
+        for i in np.flatnonzero(hits).tolist():
+            problems.append((i, column, problem, reason.format(value=values.iloc[i])))
 
-    flag(text["event_id"] == "", "event_id", "missing id", "expected a unique id, got nothing")
-    dupes = text["event_id"].duplicated(keep="first") & (text["event_id"] != "")
-    flag(
-        dupes,
-        "event_id",
-        "duplicate id",
-        "id {value!r} is already used by an earlier row; fix: give this event its own id",
-    )
+    ids = text["event_id"]
+    flag(ids == "", "event_id", "missing id", "expected a unique id, got nothing")
+    if not prechecked:
+        dupes = ids.duplicated(keep="first") & (ids != "")
+        flag(
+            dupes,
+            "event_id",
+            "duplicate id",
+            "id {value!r} is already used by an earlier row; fix: give this event its own id",
+        )
 
-    dates = pd.to_datetime(text["event_date"], format="%Y-%m-%d", errors="coerce")
-    flag(
-        dates.isna(),
-        "event_date",
-        "bad date",
-        "expected a date as YYYY-MM-DD, got {value!r}",
+    dates = _by_value(
+        text["event_date"],
+        lambda u: pd.to_datetime(u, format="%Y-%m-%d", errors="coerce"),
     )
+    flag(np.isnat(dates), "event_date", "bad date", "expected a date as YYYY-MM-DD, got {value!r}")
 
     precision = text["date_precision"].str.lower().replace("", "day")
     flag(
@@ -197,19 +274,21 @@ def validate(raw: pd.DataFrame, label: str = "events") -> tuple[pd.DataFrame, pd
         "expected day, week or month, got {value!r}",
     )
 
-    coords = {}
+    numbers: dict[str, np.ndarray] = {}
     for column, bound in (("latitude", 90), ("longitude", 180)):
-        values = pd.to_numeric(text[column], errors="coerce")
-        unreadable = values.isna() & (text[column] != "")
+        values = _numbers(text[column])
+        unreadable = np.isnan(values) & (text[column] != "")
         flag(unreadable, column, f"bad {column}", "expected a number, got {value!r}")
+        with np.errstate(invalid="ignore"):
+            outside = np.abs(values) > bound
         flag(
-            values.abs() > bound,
+            outside,
             column,
             f"{column} out of range",
             f"expected {column} between -{bound} and {bound} (WGS84 degrees), got {{value}}",
         )
-        coords[column] = values
-    half = coords["latitude"].isna() ^ coords["longitude"].isna()
+        numbers[column] = values
+    half = np.isnan(numbers["latitude"]) ^ np.isnan(numbers["longitude"])
     flag(
         half,
         "latitude",
@@ -217,52 +296,72 @@ def validate(raw: pd.DataFrame, label: str = "events") -> tuple[pd.DataFrame, pd
         "latitude and longitude must both be given or both be empty",
     )
 
-    integers = {}
     for column in ("geo_precision", "geonameid", "fatalities", "span_start", "span_end"):
-        values = _few_numbers(text[column])
-        bad = (values.isna() & (text[column] != "")) | (values.notna() & (values % 1 != 0))
-        bad |= values < 0
+        values = _few_numbers(text[column]).to_numpy()
+        given = ~np.isnan(values)
+        with np.errstate(invalid="ignore"):
+            bad = (~given & (text[column] != "")) | (given & (values % 1 != 0)) | (values < 0)
         flag(bad, column, f"bad {column}", "expected a whole number of 0 or more, got {value!r}")
-        integers[column] = values
+        numbers[column] = values
+    geo = numbers["geo_precision"]
     flag(
-        ~integers["geo_precision"].isin([1, 2, 3]) & integers["geo_precision"].notna(),
+        ~np.isin(geo, [1, 2, 3]) & ~np.isnan(geo),
         "geo_precision",
         "bad geo_precision",
         "expected 1 (the place), 2 (near it) or 3 (region/country), got {value!r}",
     )
-
-    bad_rows = sorted({i for i, *_ in problems})
-    rejected = _rejected_table(raw, problems)
-
-    # Selecting rows copies every column (a large cost at a million rows): only when needed.
-    # A boolean mask selects arrow-backed text about twice as fast as a list of labels.
-    kept = np.ones(len(raw), dtype=bool)
-    kept[bad_rows] = False
-
-    def keep(values: pd.Series) -> pd.Series:
-        return values[kept] if bad_rows else values
-
-    events = keep(text[list(SCHEMA)]).copy()
-    events["event_date"] = keep(dates)
-    events["date_precision"] = keep(precision)
-    events["latitude"] = keep(coords["latitude"])
-    events["longitude"] = keep(coords["longitude"])
-    for column, values in integers.items():
-        events[column] = keep(values)
-    no_place = events["latitude"].isna() & (events["unplaced_reason"].fillna("") == "")
-    events.loc[no_place, "unplaced_reason"] = "no coordinates in the file"
-    return _typed(events.reset_index(drop=True)), rejected
+    return CheckedRows(text, dates, precision, numbers, problems)
 
 
-def _stripped(values: pd.Series) -> pd.Series:
-    """values as "string" with surrounding whitespace removed.
+def first_problems(problems: list[tuple[int, str, str, str]]) -> dict[int, tuple[str, str, str]]:
+    """Per rejected position: its first column, its first problem, and every reason.
 
-    Most columns have none, and stripping copies the column (notes: a few
-    hundred MB at a million rows), so look at the first and last characters first.
+    The reasons are "column: reason" joined by "; ", in the order they were found.
     """
-    text = values.astype("string")
-    edges = text.str.slice(0, 1).str.isspace() | text.str.slice(-1).str.isspace()
-    return text.str.strip() if edges.fillna(False).any() else text
+    first: dict[int, tuple[str, str, list[str]]] = {}
+    for i, column, problem, reason in problems:
+        if i not in first:
+            first[i] = (column, problem, [])
+        first[i][2].append(f"{column}: {reason}")
+    return {i: (c, p, "; ".join(r)) for i, (c, p, r) in sorted(first.items())}
+
+
+def _by_value(text: pd.Series, parse: Callable[[pd.Series], pd.Series]) -> np.ndarray:
+    """parse(text) as a NumPy array, parsing each distinct value once (missing -> parse(NA)).
+
+    A million dates hold a few thousand distinct ones.
+    """
+    codes, uniques = pd.factorize(text)
+    parsed = parse(pd.Series(uniques, dtype=text.dtype)).to_numpy()
+    missing = parse(pd.Series([pd.NA], dtype=text.dtype)).to_numpy()
+    return np.concatenate([parsed, missing.astype(parsed.dtype)])[codes]
+
+
+def _numbers(text: pd.Series) -> np.ndarray:
+    """pd.to_numeric(text, errors="coerce") as floats, by arrow's parser when it can.
+
+    Coordinates hardly repeat, and arrow parses a million of them several
+    times faster than pandas, to the same floats (both round correctly); a
+    column arrow refuses (any text that is not a number) is read by pandas.
+    """
+    arrow = arrow_of(text)
+    if arrow is not None:
+        try:
+            parsed = pc.cast(blank_as_null(arrow), pa.float64())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass
+        else:
+            return np.asarray(parsed.to_numpy(), dtype=float)
+    return pd.to_numeric(text, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
+def _as_string(values: pd.Series, kept: np.ndarray) -> pd.Series:
+    """The kept rows of a text column as "string", "" read as missing, with a fresh index."""
+    chosen = keep_rows(values.astype("string"), kept)
+    arrow = arrow_of(chosen)
+    if arrow is not None:
+        return text_series(blank_as_null(arrow))
+    return chosen.replace("", pd.NA)
 
 
 def _few_numbers(text: pd.Series) -> pd.Series:
@@ -281,23 +380,16 @@ def _rejected_table(raw: pd.DataFrame, problems: list[tuple[int, str, str, str]]
     columns = ["line", "column", "problem", "reason", *raw.columns]
     if not problems:
         return pd.DataFrame(columns=columns)
-    first: dict[int, tuple[str, str, list[str]]] = {}
-    for i, column, problem, reason in problems:
-        if i not in first:
-            first[i] = (column, problem, [])
-        first[i][2].append(f"{column}: {reason}")
-    rows = []
-    for i in sorted(first):
-        column, problem, reasons = first[i]
-        rows.append(
-            {
-                "line": i + 2,
-                "column": column,
-                "problem": problem,
-                "reason": "; ".join(reasons),
-                **raw.loc[i].to_dict(),
-            }
-        )
+    rows = [
+        {
+            "line": i + 2,
+            "column": column,
+            "problem": problem,
+            "reason": reasons,
+            **raw.loc[i].to_dict(),
+        }
+        for i, (column, problem, reasons) in first_problems(problems).items()
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 

@@ -13,8 +13,10 @@ ACLED tooling reads it and ``import --format acled`` reads it back.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
+from geo.columns import spread
 from geo.formats.reading import RawTable
 from geo.formats.report import Staged
 from geo.formats.staging import (
@@ -79,14 +81,18 @@ def stage(
     staged = staged_from(raw, found, label, "acled")
     text = staged.text
     precision = text["date_precision"]
-    words = precision.map(TIME_PRECISION).astype("string")
-    bad = precision.ne("") & words.isna()
+    # Each distinct code is looked up once: a million rows hold three or four.
+    codes, uniques = pd.factorize(precision)
+    words = [TIME_PRECISION.get(str(code)) for code in uniques]
+    unknown = np.array([w is None and code != "" for w, code in zip(words, uniques, strict=True)])
+    bad = np.append(unknown, False)[codes]
     if bad.any():
         reasons = (
             "expected time_precision 1 (day), 2 (week) or 3 (month), got '" + precision[bad] + "'"
         )
         staged.reject(bad, "time_precision", "bad time_precision", reasons)
-    text["date_precision"] = words.fillna("day").to_numpy()
+    rows = np.where(codes < 0, len(words), codes)  # a missing code reads as day, as blank does
+    text["date_precision"] = spread([w or "day" for w in words] + ["day"], rows).array
     read_date_column(staged, dayfirst, found.get("event_date", "event_date"))
     if "geo_precision" not in found:
         text["geo_precision"] = "1"

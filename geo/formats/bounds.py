@@ -75,12 +75,14 @@ def _boxes(path: str, mtime_ns: int, size: int) -> dict[str, Box]:
 
 
 def _floats(text: pd.Series) -> np.ndarray:
-    """Numbers of a text column, NaN where empty or unreadable.
+    """Numbers of a column, NaN where empty or unreadable; numbers are taken as they are.
 
+    geo.formats hands over the coordinates geo.events has read already.
     pyarrow's parser is several times faster than pd.to_numeric on a million
-    coordinates; any column it refuses is read by pandas. (validate reads the
-    coordinates again, by its own rules, and decides what loads.)
+    coordinates; any column it refuses is read by pandas.
     """
+    if pd.api.types.is_float_dtype(text.dtype):
+        return text.to_numpy(dtype=float, na_value=np.nan)
     try:
         import pyarrow as pa
         import pyarrow.compute as pc

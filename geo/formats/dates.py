@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from geo.columns import spread, stripped
+
 # Whole-date formats tried in order on what the previous ones left; none of
 # them can be read two ways.
 _FULL_FORMATS: tuple[str, ...] = (
@@ -67,7 +69,7 @@ def read_dates(
     ``column`` names the column in the choices reported ("dates in 'Date'
     read day-first: ...").
     """
-    text = values.astype("string").fillna("").str.strip()
+    text = stripped(values.fillna(""))
     codes, uniques = pd.factorize(text, sort=False)
     weights = np.bincount(codes, minlength=len(uniques)) if len(uniques) else np.zeros(0, int)
     u = pd.Series(np.asarray(uniques, dtype=object), dtype="string")
@@ -128,12 +130,13 @@ def read_dates(
                     "read as 1969-2068"
                 )
 
-    iso_u = parsed.dt.strftime("%Y-%m-%d").fillna("").astype("string").to_numpy()
+    iso = spread(parsed.dt.strftime("%Y-%m-%d").fillna("").tolist(), codes)
+    iso.index = values.index
     rows_parsed = pd.Series(parsed.to_numpy()[codes], index=values.index)
     empty = pd.Series(empty_u[codes], index=values.index)
     return DateReading(
         dates=rows_parsed,
-        iso=pd.Series(iso_u[codes], index=values.index, dtype="string"),
+        iso=iso,
         month_only=pd.Series(month_only.to_numpy()[codes], index=values.index),
         empty=empty,
         unreadable=rows_parsed.isna() & ~empty,

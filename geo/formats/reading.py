@@ -15,10 +15,12 @@ import csv
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 import pandas as pd
+import pyarrow as pa
 
+from geo.columns import text_series
 from geo.errors import DataError
 
 Source = str | Path | bytes | BinaryIO
@@ -83,9 +85,8 @@ def read_csv_text(source: Source, label: str) -> RawTable:
     """Read a CSV as text cells, trying UTF-8, then cp1252, then Latin-1.
 
     pyarrow's multi-threaded reader is used when it is installed (several
-    times faster than pandas' own on a large export, and its columns come
-    out contiguous, which makes every later step cheaper); lines it cannot
-    split send the file to the line-by-line reader.
+    times faster than pandas' own reading every cell as text); lines it
+    cannot split send the file to the line-by-line reader.
     """
     for encoding in ENCODINGS:
         try:
@@ -114,14 +115,27 @@ def read_csv_text(source: Source, label: str) -> RawTable:
     raise AssertionError("latin-1 reads any byte")  # pragma: no cover
 
 
+BLOCK_BYTES = 16 << 20
+"""Bytes of the file pyarrow parses per block: each column comes out in one chunk per block.
+
+Arrow's default (1 MB) cuts a 470 MB export into ~450 chunks, and row
+selections pay per chunk (a boolean filter of every column took seconds);
+16 MB gives ~30 chunks, enough to keep both cores busy, without copying the
+columns into one array each (a second copy of the whole file)."""
+
+
 def _read_arrow(source: Source, encoding: str) -> pd.DataFrame | None:
-    """The CSV read by pyarrow as "str" columns, or None when pyarrow cannot be used."""
+    """The CSV read by pyarrow as "str" columns, or None when pyarrow cannot be used.
+
+    Cells are read as ``string`` (32-bit offsets), which pyarrow's reader
+    produces about twice as fast as ``large_string``; pandas widens the
+    offsets on conversion and keeps the text buffers as they are.
+    """
     try:
-        import pyarrow as pa
         import pyarrow.csv as pcsv
 
         convert = pcsv.ConvertOptions(
-            default_column_type=pa.large_string(),
+            default_column_type=pa.string(),
             strings_can_be_null=False,
             quoted_strings_can_be_null=False,
         )
@@ -129,32 +143,33 @@ def _read_arrow(source: Source, encoding: str) -> pd.DataFrame | None:
         return None
     table = pcsv.read_csv(
         open_binary(source),
-        read_options=pcsv.ReadOptions(encoding="utf8" if encoding == "utf-8" else encoding),
+        read_options=pcsv.ReadOptions(
+            encoding="utf8" if encoding == "utf-8" else encoding, block_size=BLOCK_BYTES
+        ),
         parse_options=pcsv.ParseOptions(newlines_in_values=True),
         convert_options=convert,
     )
-    table = _contiguous(table)
-    text = pd.StringDtype("pyarrow", na_value=float("nan"))
-    return table.to_pandas(
-        types_mapper=lambda t: text if t in (pa.string(), pa.large_string()) else None
-    )
+    return _to_frame(table)
 
 
-def _contiguous(table: Any) -> Any:
-    """The table with one array per column, built a column at a time.
+def _to_frame(table: pa.Table) -> pd.DataFrame:
+    """The table as "str" columns, converted a column at a time.
 
-    Selecting rows from a column split in hundreds of chunks is ~50 times
-    slower than from one array. Combining column by column, dropping each
-    original as its copy is made, keeps the peak near one table, not two.
+    pandas wants 64-bit offsets: each column's 32-bit ones are let go as soon
+    as it is converted, so the peak is the file's text once, not with every
+    column's offsets twice.
     """
-    import pyarrow as pa
-
     names = table.column_names
-    columns = []
-    for _ in names:
-        columns.append(table.column(0).combine_chunks())
+    rows = table.num_rows
+    columns: dict[int, pd.Series] = {}
+    for k in range(len(names)):
+        column = table.column(0)
         table = table.remove_column(0)
-    return pa.Table.from_arrays(columns, names=names)
+        columns[k] = text_series(column, "str")
+        del column
+    frame = pd.DataFrame(columns, index=pd.RangeIndex(rows))
+    frame.columns = names
+    return frame
 
 
 def _read_line_by_line(source: Source, label: str, encoding: str) -> RawTable:

@@ -4,7 +4,7 @@ Every format module turns its file into a ``Staged`` table: the user's rows
 as they came (``original``), the same rows as text in the events schema
 (``text``), and the problems it already found. ``finish`` then applies what
 is common to all formats (duplicated ids, coordinates outside the named
-country, and geo.events.validate, so that dtypes and rules match
+country, and geo.events' row checks, so that dtypes and rules match
 read_events) and builds the ``ImportReport``. Rows read = loaded + rejected
 always holds, and is asserted.
 """
@@ -18,11 +18,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from geo.columns import empty_strings, keep_rows
 from geo.errors import GazetteerError
-from geo.events import SCHEMA, LoadReport, validate
+from geo.events import SCHEMA, LoadReport, check_rows, first_problems
 from geo.formats.reading import RawTable
-
-_BLANKED_ID = "event_id: expected a unique id, got nothing"
 
 META_COLUMNS: tuple[str, ...] = ("line", "column", "problem", "reason")
 """Columns a rejected row gains in front of its original ones."""
@@ -138,52 +137,39 @@ class ImportReport:
 
 
 def finish(staged: Staged, gazetteer: object | None, check_countries: bool) -> ImportReport:
-    """Apply the checks common to every format and build the report."""
+    """Apply the checks common to every format and build the report.
+
+    The schema checks of geo.events (the rules read_events applies) run on
+    every row; the format's rejections, duplicated ids and the country check
+    are added to theirs. Then the rejected rows' original cells are taken
+    from the file's table, and each column's kept rows are selected once,
+    into the extras or straight into the events table. This consumes
+    ``staged``: its text and the file's table are emptied column by column
+    as their copies are made, so the import holds about one copy of the
+    file at a time, not two (memory first touched is most of its time).
+    """
     text = staged.text.reset_index(drop=True)
     raw = staged.raw
     n = len(text)
     lines = raw.lines.to_numpy() if raw.lines is not None else np.arange(2, n + 2, dtype=np.int64)
     _check_duplicates(staged, text, lines)
+    # Ids were stripped by staged_from and repeated ones rejected just above.
+    checked = check_rows(text, prechecked=True)
     if check_countries:
-        _check_countries(staged, text, gazetteer)
+        coordinates = (checked.numbers["latitude"], checked.numbers["longitude"])
+        _check_countries(staged, text, gazetteer, coordinates)
 
     bad = np.zeros(n, dtype=bool)
     for p in staged.problems:
         bad |= p.mask
-    # Rows already rejected go to validate with a blank id, so that it leaves them
-    # out of the events with the one row selection it makes anyway (selecting rows
-    # here first would copy every column once more); its other findings on them
-    # are kept, the blank id it was handed is not.
-    ids = text["event_id"]
-    handed = text.assign(event_id=ids.where(~bad, "")) if bad.any() else text
-    events, vrej = validate(handed, staged.label)
-    found: dict[int, tuple[str, str, str]] = {}
-    if len(vrej):
-        at = vrej["line"].to_numpy(dtype=np.int64) - 2
-        reasons = vrej["reason"].astype(str).tolist()
-        ours = bad[at] & (ids.iloc[at] != "").to_numpy()
-        for k in np.flatnonzero(ours).tolist():
-            reasons[k] = reasons[k].replace(_BLANKED_ID + "; ", "").replace(_BLANKED_ID, "")
-        found = dict(
-            zip(
-                at.tolist(),
-                zip(
-                    vrej["column"].astype(str).tolist(),
-                    vrej["problem"].astype(str).tolist(),
-                    reasons,
-                    strict=True,
-                ),
-                strict=True,
-            )
-        )
-        bad[at] = True
-    loaded = np.flatnonzero(~bad)
+    found = first_problems(checked.problems)
+    bad[list(found)] = True
 
     rejected = _rejected_table(staged, lines, bad, found)
-    extra_cols = [c for c in raw.frame.columns if c not in set(staged.mapping.values())]
-    extras = raw.frame[extra_cols]
-    if len(loaded) < n:  # a boolean mask: about twice as fast as positions on arrow text
-        extras = extras[~bad].reset_index(drop=True)
+    extras = _extras(staged, ~bad)
+    del text
+    staged.text = staged.text.iloc[:, :0]
+    events = checked.events(~bad)
     report = ImportReport(
         source=staged.label,
         format=staged.format,
@@ -196,6 +182,42 @@ def finish(staged: Staged, gazetteer: object | None, check_countries: bool) -> I
     )
     assert report.rows_read == n + len(raw.broken), "rows read must equal loaded + rejected"
     return report
+
+
+def _extras(staged: Staged, kept: np.ndarray) -> pd.DataFrame:
+    """The file's columns that feed no schema column, for the loaded rows; empties the table.
+
+    Each column is let go once its kept rows are copied, so the copies reuse
+    the memory of the columns before them.
+    """
+    raw = staged.raw
+    frame = raw.frame
+    raw.frame = frame.iloc[:, :0]
+    mapped = set(staged.mapping.values())
+    names = frame.columns[[c not in mapped for c in frame.columns]]
+    if not frame.columns.is_unique:  # repeated names: select as pandas does
+        return _rows(frame[list(names)], kept)
+    left: dict[int, pd.Series] = {k: frame[c] for k, c in enumerate(names)}
+    del frame
+    picked = {k: keep_rows(left.pop(k), kept) for k in range(len(names))}
+    out = pd.DataFrame(picked, index=pd.RangeIndex(int(kept.sum())))
+    out.columns = names
+    return out
+
+
+def _rows(frame: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
+    """frame[mask] with a fresh index, selected a column at a time.
+
+    A boolean mask on one column is arrow's filter, chunk by chunk; on a
+    whole frame pandas turns it into positions and a take, which on text
+    read in chunks was many times slower.
+    """
+    if mask.all():
+        return frame.reset_index(drop=True)
+    columns = {k: keep_rows(frame.iloc[:, k], mask) for k in range(frame.shape[1])}
+    out = pd.DataFrame(columns, index=pd.RangeIndex(int(mask.sum())))
+    out.columns = frame.columns
+    return out
 
 
 def _check_duplicates(staged: Staged, text: pd.DataFrame, lines: np.ndarray) -> None:
@@ -218,7 +240,13 @@ def _check_duplicates(staged: Staged, text: pd.DataFrame, lines: np.ndarray) -> 
     staged.reject(dup, "event_id", "duplicate id", reasons)
 
 
-def _check_countries(staged: Staged, text: pd.DataFrame, gazetteer: object | None) -> None:
+def _check_countries(
+    staged: Staged,
+    text: pd.DataFrame,
+    gazetteer: object | None,
+    coordinates: tuple[np.ndarray, np.ndarray],
+) -> None:
+    """Reject rows placed outside the country they name; ``coordinates`` as read by check_rows."""
     from geo.formats.bounds import check_bounds
     from geo.gazetteer import Gazetteer
 
@@ -233,7 +261,8 @@ def _check_countries(staged: Staged, text: pd.DataFrame, gazetteer: object | Non
         return
     assert isinstance(gaz, Gazetteer)
     try:
-        check = check_bounds(text["country"], text["latitude"], text["longitude"], gaz)
+        latitude, longitude = (pd.Series(c, index=text.index) for c in coordinates)
+        check = check_bounds(text["country"], latitude, longitude, gaz)
     finally:
         if own:
             gaz.close()
@@ -247,6 +276,7 @@ def _rejected_table(
     bad: np.ndarray,
     validated: dict[int, tuple[str, str, str]],
 ) -> pd.DataFrame:
+    """The rejected rows as they came, after their line, first problem and every reason."""
     raw = staged.raw
     original = list(raw.frame.columns)
     where = np.flatnonzero(bad)
@@ -258,10 +288,9 @@ def _rejected_table(
             why = p.reasons if isinstance(p.reasons, str) else p.reasons[i]
             reasons[i].append(f"{p.column}: {why}")
     for i, (column, problem, why) in validated.items():
-        if why:
-            first.setdefault(i, (column, problem))
-            reasons[i].append(why)
-    table = raw.frame.iloc[where].reset_index(drop=True)
+        first.setdefault(i, (column, problem))
+        reasons[i].append(why)
+    table = _rows(raw.frame, bad)
     meta = pd.DataFrame(
         {
             "line": lines[where],
@@ -305,6 +334,6 @@ def _broken_rows(raw: RawTable, original: list[str]) -> pd.DataFrame:
 
 
 def empty_text(n: int) -> pd.DataFrame:
-    """A staged text table of n rows with every schema column empty."""
-    blank = pd.Series([""] * n, dtype="string")
+    """A staged text table of n rows with every schema column empty (sharing one array)."""
+    blank = empty_strings(n)
     return pd.DataFrame({c: blank for c in SCHEMA})

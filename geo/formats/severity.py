@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from geo.columns import spread, stripped
+
 _WORDS = {
     "no": 0,
     "none": 0,
@@ -69,7 +71,7 @@ class SeverityReading:
 
 def read_fatalities(values: pd.Series, column: str = "fatalities") -> SeverityReading:
     """Read a column of fatality counts written as numbers or words."""
-    text = values.astype("string").fillna("").str.strip()
+    text = stripped(values.fillna(""))
     codes, uniques = pd.factorize(text, sort=False)
     weights = np.bincount(codes, minlength=len(uniques)) if len(uniques) else np.zeros(0, int)
     u = pd.Series(np.asarray(uniques, dtype=object), dtype="string")
@@ -98,8 +100,10 @@ def read_fatalities(values: pd.Series, column: str = "fatalities") -> SeverityRe
             f"{int(weights[left.to_numpy()].sum())} {column} values state no count "
             f"({shown}) and were left empty; the text is kept in the notes"
         )
+    counts = spread(out.tolist(), codes)
+    counts.index = values.index
     return SeverityReading(
-        counts=pd.Series(out.to_numpy()[codes], index=values.index, dtype="string"),
+        counts=counts,
         given_as_text=pd.Series(read_as_text.to_numpy()[codes], index=values.index),
         choices=choices,
     )

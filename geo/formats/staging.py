@@ -12,6 +12,7 @@ from datetime import date
 
 import pandas as pd
 
+from geo.columns import stripped, with_cells
 from geo.errors import DataError
 from geo.events import SCHEMA
 from geo.formats.dates import read_dates
@@ -24,13 +25,14 @@ def staged_from(raw: RawTable, mapping: dict[str, str], label: str, fmt: str) ->
     """A Staged table whose schema columns are the file's mapped columns, as text.
 
     Cells are used as they are (validate strips them); only ids are stripped
-    here, so that " A1" and "A1" count as the same id.
+    here, so that " A1" and "A1" count as the same id. The columns share the
+    file table's text (nothing is copied unless an id needs stripping).
     """
     frame = raw.frame
     text = empty_text(len(frame))
     for ours, theirs in mapping.items():
         text[ours] = frame[theirs].fillna("")
-    text["event_id"] = text["event_id"].str.strip()
+    text["event_id"] = stripped(text["event_id"])
     return Staged(label, fmt, raw, text, dict(mapping))
 
 
@@ -52,7 +54,7 @@ def read_date_column(staged: Staged, dayfirst: bool | None, source: str) -> pd.S
             lambda v: f"{v!r} is after today; a mistyped year?"
         )
         staged.reject(future, "event_date", "date in the future", reasons)
-    text["event_date"] = reading.iso.to_numpy()
+    text["event_date"] = reading.iso.array  # an array: no alignment, no Python strings
     staged.choices.extend(reading.choices)
     return reading.month_only
 
@@ -65,10 +67,9 @@ def read_fatality_column(staged: Staged, source: str) -> None:
     if given.any():
         said = "fatalities given as '" + text["fatalities"][given] + "'"
         notes = text["notes"][given]
-        noted = text["notes"].astype("string").copy()
-        noted[given] = notes.where(notes == "", notes + " ") + "(" + said + ")"
-        text["notes"] = noted
-    text["fatalities"] = reading.counts.to_numpy()
+        noted = notes.where(notes == "", notes + " ") + "(" + said + ")"
+        text["notes"] = with_cells(text["notes"], given.to_numpy(dtype=bool), noted)
+    text["fatalities"] = reading.counts.array
     staged.choices.extend(reading.choices)
 
 
