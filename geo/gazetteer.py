@@ -10,6 +10,7 @@ mentions.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import sqlite3
 from collections.abc import Sequence
@@ -391,15 +392,22 @@ class Gazetteer:
         table, not on a map); demonyms are not mentions.
         """
         out = []
+        # A name repeated with the same verdict gets the same (immutable)
+        # Resolution: ordering its alternatives once per text, not per mention.
+        # The decision is keyed by identity: every one stays alive in the work list.
+        made: dict[tuple[Any, ...], Resolution] = {}
         for w in self._resolve_text(text):
-            if w.found.kind != "place" or w.decision is None:
+            f = w.found
+            if f.kind != "place" or w.decision is None:
                 continue
-            res = _resolution(w.found.text, w.rows, w.decision)
-            if w.inherited:
-                res = Resolution(
-                    res.query, res.place, res.precision, res.score, res.alternatives, w.inherited
-                )
-            out.append(Mention(w.found.start, w.found.end, w.found.text, res))
+            memo = (f.text, f.key, f.cue, id(w.decision), w.inherited)
+            res = made.get(memo)
+            if res is None:
+                res = _resolution(f.text, w.rows, w.decision)
+                if w.inherited:
+                    res = dataclasses.replace(res, reason=w.inherited)
+                made[memo] = res
+            out.append(Mention(f.start, f.end, f.text, res))
         return out
 
     def _resolve_text(self, text: str) -> list[_Resolved]:

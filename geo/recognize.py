@@ -16,7 +16,7 @@ import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from geo.names import APOSTROPHES, HYPHENS, fold
 
@@ -240,8 +240,10 @@ class Found:
 _fold = functools.lru_cache(maxsize=1 << 16)(fold)
 
 
-@dataclass(frozen=True, slots=True)
-class _Token:
+class _Token(NamedTuple):
+    """One word of the text; a named tuple because a long text makes one per
+    capitalised word and its neighbours, and a tuple is the cheapest to create."""
+
     start: int
     end: int  # end of the name part (possessive excluded)
     text: str  # the raw word
@@ -471,6 +473,30 @@ def _in_headline(text: str, pos: int) -> bool:
     return lower <= len(words) // 8
 
 
+# The last word of every phrase _CITY_BEFORE and _NEAR_BEFORE look for.
+_CUE_ENDINGS = frozenset(["of", "near", "nearby", "outside", "around", "to"])
+
+
+def _may_cue(before: str) -> bool:
+    """False when neither _CITY_BEFORE nor _NEAR_BEFORE can match before: both end
+    in one of _CUE_ENDINGS, then white space, then perhaps "the" and white space.
+
+    Most names have no cue, and two regex searches over 40 characters for each
+    of them cost a tenth of a long text's time. Non-ASCII text goes to the
+    regexes, whose case-insensitive matching differs from casefold() there.
+    """
+    if not before[-1:].isspace():
+        return False
+    if not before.isascii():
+        return True
+    words = before.lower().split()
+    if not words:
+        return False
+    if words[-1] in _CUE_ENDINGS:
+        return True
+    return words[-1] == "the" and len(words) > 1 and words[-2] in _CUE_ENDINGS
+
+
 def _attach_cues(
     text: str, tokens: list[_Token], raw: list[tuple[int, int, str, Kind]]
 ) -> list[Found]:
@@ -487,9 +513,10 @@ def _attach_cues(
                     cue = "admin"
                     end = nxt.end
             before = text[max(0, start - 40) : start]
-            if cue is None and _CITY_BEFORE.search(before):
-                cue = "city"
-            near = bool(_NEAR_BEFORE.search(before))
+            if _may_cue(before):
+                if cue is None and _CITY_BEFORE.search(before):
+                    cue = "city"
+                near = bool(_NEAR_BEFORE.search(before))
         found.append(Found(start, end, text[start:end], key, kind, cue, near))
     _share_plural_cues(text, found)
     return _relate(text, found)
