@@ -274,6 +274,8 @@ class _ContextIndex:
 # great-circle distance is at least the difference in latitude); with a margin.
 _MAX_DLAT_RAD = REGIONAL_KM / EARTH_RADIUS_KM * 1.001
 _TOP_POINTS = max(SAME_ADMIN1, NEAR_POINTS) + 0.25
+# The most weak context can give: the best agreement plus the same country, weakened.
+_WEAK_CEILING = (_TOP_POINTS + SAME_COUNTRY) * WEAK_CONTEXT
 
 
 class Context(Sequence[PlaceLike]):
@@ -437,7 +439,9 @@ def decide(query: str, candidates: Sequence[PlaceLike], ev: Evidence) -> Decisio
     for i in pool:
         place = candidates[i]
         pts, why = _context_points(place, ev.context)
-        if ev.weak_context:
+        # Weak context counts only when it beats the full context, which it
+        # cannot once pts reaches its ceiling: then it is not worth scoring.
+        if ev.weak_context and pts < _WEAK_CEILING:
             weak, weak_why = _context_points(place, ev.weak_context)
             if weak * WEAK_CONTEXT > pts:
                 pts, why = weak * WEAK_CONTEXT, why or f"fits the text's other names ({weak_why})"
