@@ -167,6 +167,10 @@ class _Resolved:
         return self.rows[d.chosen] if d is not None and d.chosen is not None else None
 
 
+# A name's candidates with the indexes of its national capitals and of those
+# matched only by an unlike alternate name.
+_Candidates = tuple[list[_Row], frozenset[int], frozenset[int]]
+
 _SELECT = (
     "SELECT p.pid, p.geonameid, p.name, p.lat, p.lon, p.country, p.admin1, p.feature, "
     "p.population, p.radius, p.capital, n.kind FROM name n JOIN place p ON p.pid = n.pid "
@@ -415,25 +419,34 @@ class Gazetteer:
         the text's clues and other places, then one sense per name per text."""
         found = recognize.find(text, self._classify)
         work: list[_Resolved] = []
+        # Candidates and their capital and alternate indexes depend on the key
+        # and cue alone: built once per distinct pair, shared (read-only) by
+        # every mention of it.
+        shared: dict[tuple[str, str | None], _Candidates] = {}
         for f in found:
             if f.kind == "demonym" and f.key in ("us", "uk") and _standalone(text, f.end):
                 f = recognize.Found(f.start, f.end, f.text, f.key, "place", f.cue, f.near)
-            rows = self._rows(f.key, f.cue) if f.kind == "place" else []
-            work.append(_Resolved(f, rows))
+            if f.kind != "place":
+                work.append(_Resolved(f, []))
+                continue
+            cands = shared.get((f.key, f.cue))
+            if cands is None:
+                rows = self._rows(f.key, f.cue)
+                cands = (rows, _capital_indexes(rows), _alternate_indexes(rows))
+                shared[(f.key, f.cue)] = cands
+            work.append(_Resolved(f, cands[0]))
         places = [w for w in work if w.found.kind == "place" and w.rows]
-        first: dict[tuple[Any, ...], resolve.Decision] = {}
+        first: dict[tuple[Any, ...], tuple[resolve.Evidence, resolve.Decision]] = {}
         for w in places:
             f = w.found
-            w.evidence = resolve.Evidence(
-                cue=f.cue,
-                near=f.near,
-                capitals=_capital_indexes(w.rows),
-                alternates=_alternate_indexes(w.rows),
-            )
             plain: tuple[Any, ...] = (f.key, f.cue, f.near)
             if plain not in first:
-                first[plain] = resolve.decide(f.text, w.rows, w.evidence)
-            w.decision = first[plain]
+                _, capitals, alternates = shared[(f.key, f.cue)]
+                ev = resolve.Evidence(
+                    cue=f.cue, near=f.near, capitals=capitals, alternates=alternates
+                )
+                first[plain] = (ev, resolve.decide(f.text, w.rows, ev))
+            w.evidence, w.decision = first[plain]
         for _ in range(2):
             # Indexed once per pass; each name sees it without its own entries.
             resolved = resolve.Context.build(_resolved_places(work))
@@ -462,8 +475,8 @@ class Gazetteer:
                         direction=f.direction if anchor is not None else None,
                         near=f.near,
                         context=resolved.without(f.key),
-                        capitals=_capital_indexes(w.rows),
-                        alternates=_alternate_indexes(w.rows),
+                        capitals=shared[(f.key, f.cue)][1],
+                        alternates=shared[(f.key, f.cue)][2],
                         weak_context=open_options.without(f.key),
                     )
                     decided[memo] = (ev, resolve.decide(f.text, w.rows, ev))
