@@ -19,7 +19,15 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from geo.columns import arrow_of, blank_as_null, keep_rows, stripped, text_series
+from geo.columns import (
+    arrow_of,
+    blank_as_null,
+    filled,
+    keep_rows,
+    spread,
+    stripped,
+    text_series,
+)
 from geo.errors import DataError
 from geo.files import write_atomic
 
@@ -250,7 +258,8 @@ def check_rows(raw: pd.DataFrame, *, prechecked: bool = False) -> CheckedRows:
             problems.append((i, column, problem, reason.format(value=values.iloc[i])))
 
     ids = text["event_id"]
-    flag(ids == "", "event_id", "missing id", "expected a unique id, got nothing")
+    has_id, id_present = filled(ids)
+    flag(id_present & ~has_id, "event_id", "missing id", "expected a unique id, got nothing")
     if not prechecked:
         dupes = ids.duplicated(keep="first") & (ids != "")
         flag(
@@ -266,9 +275,12 @@ def check_rows(raw: pd.DataFrame, *, prechecked: bool = False) -> CheckedRows:
     )
     flag(np.isnat(dates), "event_date", "bad date", "expected a date as YYYY-MM-DD, got {value!r}")
 
-    precision = text["date_precision"].str.lower().replace("", "day")
+    codes, uniques = pd.factorize(text["date_precision"])
+    words = pd.Series(uniques, dtype="string").str.lower().replace("", "day")
+    known = np.append(words.isin(DATE_PRECISIONS).to_numpy(dtype=bool), False)
+    precision = spread(words.tolist(), codes)
     flag(
-        ~precision.isin(DATE_PRECISIONS),
+        ~known[codes],
         "date_precision",
         "bad date precision",
         "expected day, week or month, got {value!r}",
@@ -277,7 +289,7 @@ def check_rows(raw: pd.DataFrame, *, prechecked: bool = False) -> CheckedRows:
     numbers: dict[str, np.ndarray] = {}
     for column, bound in (("latitude", 90), ("longitude", 180)):
         values = _numbers(text[column])
-        unreadable = np.isnan(values) & (text[column] != "")
+        unreadable = np.isnan(values) & filled(text[column])[0]
         flag(unreadable, column, f"bad {column}", "expected a number, got {value!r}")
         with np.errstate(invalid="ignore"):
             outside = np.abs(values) > bound
@@ -297,10 +309,7 @@ def check_rows(raw: pd.DataFrame, *, prechecked: bool = False) -> CheckedRows:
     )
 
     for column in ("geo_precision", "geonameid", "fatalities", "span_start", "span_end"):
-        values = _few_numbers(text[column]).to_numpy()
-        given = ~np.isnan(values)
-        with np.errstate(invalid="ignore"):
-            bad = (~given & (text[column] != "")) | (given & (values % 1 != 0)) | (values < 0)
+        values, bad = _whole_numbers(text[column])
         flag(bad, column, f"bad {column}", "expected a whole number of 0 or more, got {value!r}")
         numbers[column] = values
     geo = numbers["geo_precision"]
@@ -364,16 +373,24 @@ def _as_string(values: pd.Series, kept: np.ndarray) -> pd.Series:
     return chosen.replace("", pd.NA)
 
 
-def _few_numbers(text: pd.Series) -> pd.Series:
-    """pd.to_numeric(text, errors="coerce") as floats, parsing each distinct value once.
+def _whole_numbers(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """The column as floats (NaN when empty or unreadable) and where it is not a whole number >= 0.
 
-    Counts and codes repeat (a million rows hold a few hundred distinct
-    fatality counts), and parsing text is the slow part.
+    pd.to_numeric(text, errors="coerce"), parsing and judging each distinct
+    value once: counts and codes repeat (a million rows hold a few hundred
+    distinct fatality counts), and columns the file lacks are all blank.
     """
+    has_text, _ = filled(text)
+    if not has_text.any():  # blank or missing: nothing to read, nothing wrong
+        return np.full(len(text), np.nan), np.zeros(len(text), dtype=bool)
     codes, uniques = pd.factorize(text)
-    parsed = pd.to_numeric(pd.Series(uniques, dtype=object), errors="coerce")
-    values = np.append(parsed.to_numpy(dtype=float, na_value=np.nan), np.nan)
-    return pd.Series(values[codes], index=text.index)
+    u = pd.Series(uniques, dtype=object)
+    parsed = pd.to_numeric(u, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    given = ~np.isnan(parsed)
+    with np.errstate(invalid="ignore"):
+        bad = (~given & (u != "").to_numpy(dtype=bool)) | (given & (parsed % 1 != 0)) | (parsed < 0)
+    # A missing cell (code -1) reads as NaN and is not wrong.
+    return np.append(parsed, np.nan)[codes], np.append(bad, False)[codes]
 
 
 def _rejected_table(raw: pd.DataFrame, problems: list[tuple[int, str, str, str]]) -> pd.DataFrame:

@@ -115,7 +115,7 @@ def read_csv_text(source: Source, label: str) -> RawTable:
     raise AssertionError("latin-1 reads any byte")  # pragma: no cover
 
 
-BLOCK_BYTES = 16 << 20
+BLOCK_BYTES = 4 << 20
 """Bytes of the file pyarrow parses per block: each column comes out in one chunk per block.
 
 Arrow's default (1 MB) cuts a 470 MB export into ~450 chunks, and row
