@@ -20,11 +20,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from geo.columns import (
+    Rows,
     arrow_of,
     blank_as_null,
     filled,
-    keep_rows,
-    spread,
     stripped,
     text_series,
 )
@@ -194,7 +193,7 @@ class CheckedRows:
 
     text: dict[str, pd.Series]  # each schema column's text, stripped
     dates: np.ndarray  # datetime64, NaT where unreadable
-    precision: pd.Series  # date precision as words ("" read as "day")
+    precision: tuple[np.ndarray, list[str]]  # per row a code (-1 missing), per code a word
     numbers: dict[str, np.ndarray]  # coordinates and whole-number columns as floats, NaN empty
     problems: list[tuple[int, str, str, str]]  # (position, column, problem, reason)
 
@@ -214,6 +213,7 @@ class CheckedRows:
         reference to it frees each column as its copy is made.
         """
         select = not bool(kept.all())
+        rows = Rows(kept)
 
         def keep(values: np.ndarray) -> np.ndarray:
             return values[kept] if select else values
@@ -225,11 +225,11 @@ class CheckedRows:
             elif column in self.numbers:
                 columns[column] = pd.Series(keep(self.numbers[column])).astype(dtype)
             elif column == "date_precision":
-                columns[column] = _as_string(self.precision, kept).astype(dtype)
+                columns[column] = _category(*self.precision, kept)
             elif dtype == "category":
-                columns[column] = _as_string(self.text.pop(column), kept).astype(dtype)
+                columns[column] = _as_string(self.text.pop(column), rows).astype(dtype)
             else:
-                columns[column] = _as_string(self.text.pop(column), kept)
+                columns[column] = _as_string(self.text.pop(column), rows)
         no_place = columns["latitude"].isna() & columns["unplaced_reason"].isna()
         if no_place.any():
             columns["unplaced_reason"] = columns["unplaced_reason"].mask(
@@ -278,7 +278,7 @@ def check_rows(raw: pd.DataFrame, *, prechecked: bool = False) -> CheckedRows:
     codes, uniques = pd.factorize(text["date_precision"])
     words = pd.Series(uniques, dtype="string").str.lower().replace("", "day")
     known = np.append(words.isin(DATE_PRECISIONS).to_numpy(dtype=bool), False)
-    precision = spread(words.tolist(), codes)
+    precision = (codes, words.tolist())
     flag(
         ~known[codes],
         "date_precision",
@@ -364,13 +364,31 @@ def _numbers(text: pd.Series) -> np.ndarray:
     return pd.to_numeric(text, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
 
-def _as_string(values: pd.Series, kept: np.ndarray) -> pd.Series:
+def _as_string(values: pd.Series, rows: Rows) -> pd.Series:
     """The kept rows of a text column as "string", "" read as missing, with a fresh index."""
-    chosen = keep_rows(values.astype("string"), kept)
-    arrow = arrow_of(chosen)
-    if arrow is not None:
-        return text_series(blank_as_null(arrow))
-    return chosen.replace("", pd.NA)
+    text = values.astype("string")
+    arrow = arrow_of(text)
+    if arrow is not None:  # nulls first, on the file's chunks, then the kept stretches
+        return rows(text_series(blank_as_null(arrow)))
+    return rows(text).replace("", pd.NA)
+
+
+def _category(codes: np.ndarray, words: list[str], kept: np.ndarray) -> pd.Series:
+    """The kept rows' words as a category, as ``.astype("string").astype("category")`` makes it.
+
+    The rows already come as codes of a few words (date precisions), so the
+    categories are those words that occur, sorted; nothing is hashed again.
+    """
+    chosen = codes[kept] if not kept.all() else codes
+    present = np.zeros(len(words) + 1, dtype=bool)
+    present[chosen] = True  # code -1 marks the last slot
+    categories = sorted({words[c] for c in np.flatnonzero(present[:-1]).tolist()})
+    position = {word: k for k, word in enumerate(categories)}
+    recode = np.array([position.get(w, -1) for w in words] + [-1], dtype=np.int64)
+    values = pd.Categorical.from_codes(
+        recode[chosen], categories=pd.Index(categories, dtype="string")
+    )
+    return pd.Series(values)
 
 
 def _whole_numbers(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:

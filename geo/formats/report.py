@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from geo.columns import empty_strings, keep_rows
+from geo.columns import Rows, empty_strings
 from geo.errors import GazetteerError
 from geo.events import SCHEMA, LoadReport, check_rows, first_problems
 from geo.formats.reading import RawTable
@@ -199,7 +199,8 @@ def _extras(staged: Staged, kept: np.ndarray) -> pd.DataFrame:
         return _rows(frame[list(names)], kept)
     left: dict[int, pd.Series] = {k: frame[c] for k, c in enumerate(names)}
     del frame
-    picked = {k: keep_rows(left.pop(k), kept) for k in range(len(names))}
+    rows = Rows(kept)
+    picked = {k: rows(left.pop(k)) for k in range(len(names))}
     out = pd.DataFrame(picked, index=pd.RangeIndex(int(kept.sum())))
     out.columns = names
     return out
@@ -214,7 +215,8 @@ def _rows(frame: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
     """
     if mask.all():
         return frame.reset_index(drop=True)
-    columns = {k: keep_rows(frame.iloc[:, k], mask) for k in range(frame.shape[1])}
+    rows = Rows(mask)
+    columns = {k: rows(frame.iloc[:, k]) for k in range(frame.shape[1])}
     out = pd.DataFrame(columns, index=pd.RangeIndex(int(mask.sum())))
     out.columns = frame.columns
     return out
