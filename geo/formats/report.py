@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import io
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from geo.columns import Rows, empty_strings
+from geo.columns import Rows, empty_strings, filled
 from geo.errors import GazetteerError
 from geo.events import SCHEMA, LoadReport, check_rows, first_problems
 from geo.formats.reading import RawTable
@@ -152,9 +153,15 @@ def finish(staged: Staged, gazetteer: object | None, check_countries: bool) -> I
     raw = staged.raw
     n = len(text)
     lines = raw.lines.to_numpy() if raw.lines is not None else np.arange(2, n + 2, dtype=np.int64)
-    _check_duplicates(staged, text, lines)
-    # Ids were stripped by staged_from and repeated ones rejected just above.
-    checked = check_rows(text, prechecked=True)
+    # Hashing a million ids is the longest single check and needs nothing else:
+    # it runs on the other core while the rows are read (arrow lets go of the GIL).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        repeated = pool.submit(_duplicates, text["event_id"], lines)
+        # Ids were stripped by staged_from, and repeated ones are rejected here.
+        checked = check_rows(text, prechecked=True)
+        duplicates = repeated.result()
+    if duplicates is not None:
+        staged.reject(duplicates[0], "event_id", "duplicate id", duplicates[1])
     if check_countries:
         coordinates = (checked.numbers["latitude"], checked.numbers["longitude"])
         _check_countries(staged, text, gazetteer, coordinates)
@@ -222,15 +229,15 @@ def _rows(frame: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
     return out
 
 
-def _check_duplicates(staged: Staged, text: pd.DataFrame, lines: np.ndarray) -> None:
-    ids = text["event_id"]
+def _duplicates(ids: pd.Series, lines: np.ndarray) -> tuple[np.ndarray, pd.Series] | None:
+    """Rows whose id an earlier row has, and for each the line of that row; None if none."""
     codes, uniques = pd.factorize(ids)
     n = len(ids)
     first = np.full(len(uniques) + 1, -1, dtype=np.int64)
     first[codes[::-1]] = np.arange(n - 1, -1, -1)  # the last write, i.e. the first row, wins
-    dup = (first[codes] != np.arange(n)) & (codes >= 0) & (ids != "").to_numpy()
+    dup = (first[codes] != np.arange(n)) & (codes >= 0) & filled(ids)[0]
     if not dup.any():
-        return
+        return None
     where = np.flatnonzero(dup)
     reasons = pd.Series(
         [
@@ -239,7 +246,7 @@ def _check_duplicates(staged: Staged, text: pd.DataFrame, lines: np.ndarray) -> 
         ],
         index=where,
     )
-    staged.reject(dup, "event_id", "duplicate id", reasons)
+    return dup, reasons
 
 
 def _check_countries(
