@@ -231,8 +231,9 @@ def sidebar_filter(events: pd.DataFrame) -> EventFilter:
     return flt
 
 
-def file_stem(flt: EventFilter, first: date | None, last: date | None) -> str:
-    span = f"{first:%Y%m%d}-{last:%Y%m%d}" if first and last else "all-dates"
+def file_stem(flt: EventFilter) -> str:
+    """Download names say the date range they hold."""
+    span = f"{flt.start:%Y%m%d}-{flt.end:%Y%m%d}" if flt.start and flt.end else "all-dates"
     return f"newsmap-events-{span}"
 
 
@@ -245,8 +246,7 @@ def working_events(base: pd.DataFrame) -> pd.DataFrame:
 
 def map_view(events: pd.DataFrame, articles: dict[str, Article], locked: bool) -> None:
     """The map tab: count, map, table and downloads of exactly what passes the filters."""
-    folder_evidence = evidence(events, articles)
-    events = events.assign(evidence=folder_evidence)
+    events = events.assign(evidence=evidence(events, articles))
     flt = sidebar_filter(events)
     shown = filter_events(events, flt)
     unplaced = int(shown["latitude"].isna().sum())
@@ -277,7 +277,7 @@ def map_view(events: pd.DataFrame, articles: dict[str, Article], locked: bool) -
         width="stretch",
         column_config={"event_date": st.column_config.DateColumn("event_date")},
     )
-    stem = file_stem(flt, flt.start, flt.end)
+    stem = file_stem(flt)
     left, middle, right = st.columns(3)
     left.download_button(
         "Download these events (CSV)",
