@@ -40,6 +40,7 @@ from geo.errors import DataError
 from geo.events import SCHEMA
 from geo.files import read_text_file
 from geo.gazetteer import Gazetteer, Mention, Place
+from geo.review import location_name
 from geo.sentences import Sentence, split_sentences
 
 """Larger files are refused: no news article is this long, a data dump is."""
@@ -763,11 +764,7 @@ def _merge_within_article(candidates: Sequence[_Candidate]) -> list[_Candidate]:
 
 
 def _location_name(place: Place | None, mention: Mention) -> str:
-    if place is None:
-        return mention.text
-    if place.feature == "admin1" and not re.search(r"\b(?:oblast|region)\b", place.name, _I):
-        return f"{place.name} region"
-    return place.name
+    return mention.text if place is None else location_name(place)
 
 
 def _row(

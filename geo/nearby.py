@@ -1,0 +1,35 @@
+"""Events around a place: the dashboard's place search, vectorised over the table."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from geo.geometry import EARTH_RADIUS_KM
+
+
+def distances_km(events: pd.DataFrame, lat: float, lon: float) -> np.ndarray:
+    """Great-circle distance in km from (lat, lon) to each event; NaN where unplaced."""
+    phi = np.radians(events["latitude"].to_numpy(dtype="float64", na_value=np.nan))
+    lam = np.radians(events["longitude"].to_numpy(dtype="float64", na_value=np.nan))
+    p0, l0 = math.radians(lat), math.radians(lon)
+    a = np.sin((phi - p0) / 2) ** 2 + math.cos(p0) * np.cos(phi) * np.sin((lam - l0) / 2) ** 2
+    result: np.ndarray = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+    return result
+
+
+def near(
+    events: pd.DataFrame, lat: float, lon: float, km: float, geonameid: int | None = None
+) -> pd.DataFrame:
+    """The events within ``km`` of the point, plus any placed at that very gazetteer entry.
+
+    A region- or country-level event placed at the searched entry counts as there
+    even when its point is far from the searched one (the entry's own point is used).
+    """
+    close = distances_km(events, lat, lon) <= km
+    if geonameid is not None:
+        same = events["geonameid"].to_numpy(dtype="float64", na_value=np.nan) == geonameid
+        close = close | same
+    return events[close]
