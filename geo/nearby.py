@@ -25,11 +25,14 @@ def near(
 ) -> pd.DataFrame:
     """The events within ``km`` of the point, plus any placed at that very gazetteer entry.
 
-    A region- or country-level event placed at the searched entry counts as there
-    even when its point is far from the searched one (the entry's own point is used).
+    A region- or country-level event (geo_precision 3) is drawn at its area's
+    representative point, often the capital: it says nothing about the town
+    there, so it counts only when the searched entry is its own area. A search
+    for Kyiv does not bring up every event known only as "in Ukraine".
     """
     close = distances_km(events, lat, lon) <= km
-    if geonameid is not None:
-        same = events["geonameid"].to_numpy(dtype="float64", na_value=np.nan) == geonameid
-        close = close | same
-    return events[close]
+    wide = events["geo_precision"].to_numpy(dtype="float64", na_value=np.nan) >= 3
+    same = events["geonameid"].to_numpy(dtype="float64", na_value=np.nan) == (
+        geonameid if geonameid is not None else np.nan
+    )
+    return events[(close & ~wide) | same]

@@ -42,3 +42,11 @@ def test_an_event_at_the_searched_entry_counts_even_far_from_its_point(
     # from a point 300 km away it is still found.
     far = near(seed, 50.45, 30.52, 1.0, geonameid=695592)
     assert "Rivne region" in set(far["location"])
+
+
+def test_country_and_region_events_do_not_count_as_the_capital(seed: pd.DataFrame) -> None:
+    # "Ukraine" events sit at Kyiv's point, but a search for Kyiv is not about them.
+    around = near(seed, 50.45466, 30.5238, 40.0, geonameid=703448)
+    assert "Ukraine" not in set(around["location"])
+    # Searching the country itself finds them.
+    assert "Ukraine" in set(near(seed, 50.45466, 30.5238, 40.0, geonameid=690791)["location"])
