@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import html
 import json
 import os
+import re
 import sys
-from datetime import UTC, date, datetime
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import NamedTuple, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -27,7 +32,6 @@ from geo import (
     LoadReport,
     MapContext,
     actors_of,
-    build_map,
     combine,
     events_geojson,
     evidence,
@@ -43,6 +47,17 @@ from geo import (
     write_events,
 )
 from geo.events import EVENT_TYPES
+from geo.gazetteer import Place
+from geo.maps import base_map, date_label, events_layer
+from geo.nearby import near as nearby
+from geo.permalink import MAX_NEAR_KM, MapView, View
+from geo.review import Provenance, provenance, relocate, unplace
+
+T = TypeVar("T")
+Args = argparse.Namespace
+ONE_DAY = timedelta(days=1)
+PLAY_SECONDS_PER_DAY = float(os.environ.get("NEWSMAP_PLAY_SECONDS", "1.0"))
+MAX_MARKERS = 3000  # beyond this many events in view, the map groups them by area
 
 HERE = Path(__file__).resolve().parent
 TABLE_COLUMNS = [
@@ -87,9 +102,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return args
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def load_events(path: str, mtime: float) -> LoadReport:
-    """Cached on the file's path and modification time, so an edited file reloads."""
+    """Cached on the file's path and modification time, so an edited file reloads.
+
+    A resource, not data: every rerun shares the one table instead of unpickling
+    a copy (100,000 events cost ~0.1 s a copy). Nothing here modifies it.
+    """
     del mtime  # part of the cache key only
     return read_events(Path(path), name=Path(path).name)
 
@@ -108,10 +127,29 @@ def open_gazetteer(build: bool) -> tuple[Gazetteer | None, str]:
         return None, str(err)
 
 
-@st.cache_data(show_spinner=False)
-def map_context(events: pd.DataFrame, build: bool) -> MapContext:
-    gazetteer, _ = open_gazetteer(build)
-    return MapContext.from_gazetteer(events, gazetteer)
+def data_version() -> tuple[object, ...]:
+    """Changes whenever the events on the map change; keys what is derived from them."""
+    return (
+        st.session_state.get("file_version"),
+        st.session_state.get("dataset_name"),
+        st.session_state.get("added_version", 0),
+        st.session_state.get("corrections_version", 0),
+    )
+
+
+def derived(name: str, make: Callable[[], T]) -> T:
+    """Computed once per version of the data in this session (not per rerun).
+
+    Hashing a 100,000-row table for st.cache_data would cost more than most of
+    what is cached, so the data's version is the key instead.
+    """
+    memo = st.session_state.setdefault("_derived", {})
+    key = (name, data_version())
+    if key not in memo:
+        for old in [k for k in memo if k[0] == name]:
+            del memo[old]
+        memo[key] = make()
+    return memo[key]  # type: ignore[no-any-return]
 
 
 def show_problems(report: LoadReport) -> None:
@@ -137,62 +175,70 @@ def show_problems(report: LoadReport) -> None:
         )
 
 
-PERMALINK_KEYS = {"f_types": "type", "f_actors": "actor", "f_places": "place"}
+# --- the view: filters, dates, place search, selection, map view, in the address ---
+
+FILTER_KEYS = {"f_types": "event_types", "f_actors": "actors", "f_places": "places"}
 
 
-def restore_from_url(events: pd.DataFrame, options: dict[str, list[str]]) -> None:
-    """Once per session, set the filters from the address, so a shared link reopens the view.
+def restore_from_url(options: dict[str, list[str]], full_range: tuple[date, date] | None) -> None:
+    """Once per session, set the view from the address, so a shared link reopens it.
 
-    Values the data does not have are ignored rather than failing the page.
+    Values the data does not have (or that do not parse) are dropped and named
+    in a caption, rather than failing the page.
     """
     if st.session_state.get("restored"):
         return
     st.session_state["restored"] = True
-    params = st.query_params
-    for key, name in PERMALINK_KEYS.items():
-        wanted = [v for v in params.get_all(name) if v in options[key]]
-        if wanted:
-            st.session_state[key] = wanted
-    if params.get("q"):
-        st.session_state["f_text"] = params["q"]
+    params = {name: st.query_params.get_all(name) for name in st.query_params}
+    view = View.from_params(params)
+    dropped = list(view.problems)
+    for key, attr in FILTER_KEYS.items():
+        wanted = getattr(view, attr)
+        kept = [v for v in wanted if v in options[key]]
+        dropped += [f"{v!r} is not in this data" for v in wanted if v not in options[key]]
+        if kept:
+            st.session_state[key] = kept
+    st.session_state["f_text"] = view.text
+    st.session_state["f_near"] = view.near
+    st.session_state["f_km"] = int(view.near_km)
+    if view.event:
+        st.session_state["selected"] = view.event
+    if view.map_view is not None:
+        st.session_state["initial_view"] = view.map_view
+        st.session_state["map_view"] = view.map_view
+    if full_range and view.start and view.end:
+        first, last = full_range
+        start, end = max(first, min(view.start, last)), min(last, max(view.end, first))
+        if start <= end and first < last:
+            st.session_state["timeline"] = (start, end)
+    st.session_state["url_problems"] = dropped
+
+
+def write_to_url(view: View, full_range: tuple[date, date] | None) -> None:
+    """Keep the address in step with the view: copying it shares exactly this view."""
+    params = view.to_params(full_range)
+    current = {name: st.query_params.get_all(name) for name in st.query_params}
+    wanted = {k: v if isinstance(v, list) else [v] for k, v in params.items()}
+    if current != wanted:
+        st.query_params.from_dict(params)
+
+
+def filter_options(events: pd.DataFrame) -> dict[str, list[str]]:
+    return derived(
+        "options",
+        lambda: {
+            "f_types": sorted(events["event_type"].dropna().unique()),
+            "f_actors": actors_of(events),
+            "f_places": sorted(events["location"].dropna().unique()),
+        },
+    )
+
+
+def sidebar_filter(events: pd.DataFrame, gazetteer: Gazetteer | None) -> tuple[EventFilter, Near]:
+    options = filter_options(events)
     dates = events["event_date"].dropna()
-    if dates.empty:
-        return
-    first, last = dates.min().date(), dates.max().date()
-    try:
-        start = date.fromisoformat(params.get("from", first.isoformat()))
-        end = date.fromisoformat(params.get("to", last.isoformat()))
-    except ValueError:
-        return
-    start, end = max(first, min(start, last)), min(last, max(end, first))
-    if start <= end and first < last:
-        st.session_state["timeline"] = (start, end)
-
-
-def write_to_url(flt: EventFilter, full_range: tuple[date, date] | None) -> None:
-    """Keep the address in step with the filters: copying it shares exactly this view."""
-    params: dict[str, list[str] | str] = {}
-    for values, name in (
-        (flt.event_types, "type"),
-        (flt.actors, "actor"),
-        (flt.places, "place"),
-    ):
-        if values:
-            params[name] = sorted(values)
-    if flt.text:
-        params["q"] = flt.text
-    if flt.start and flt.end and (flt.start, flt.end) != full_range:
-        params["from"], params["to"] = flt.start.isoformat(), flt.end.isoformat()
-    st.query_params.from_dict(params)
-
-
-def sidebar_filter(events: pd.DataFrame) -> EventFilter:
-    options = {
-        "f_types": sorted(events["event_type"].dropna().unique()),
-        "f_actors": actors_of(events),
-        "f_places": sorted(events["location"].dropna().unique()),
-    }
-    restore_from_url(events, options)
+    full_range = (dates.min().date(), dates.max().date()) if not dates.empty else None
+    restore_from_url(options, full_range)
     for key, allowed in options.items():  # the data may have changed under a selection
         if key in st.session_state:
             st.session_state[key] = [v for v in st.session_state[key] if v in allowed]
@@ -200,35 +246,125 @@ def sidebar_filter(events: pd.DataFrame) -> EventFilter:
     sb.header("Filters")
     types = sb.multiselect("Event type", options["f_types"], key="f_types")
     actors = sb.multiselect("Actor", options["f_actors"], key="f_actors")
-    places = sb.multiselect("Place", options["f_places"], key="f_places")
+    places = sb.multiselect("Place (as named in the data)", options["f_places"], key="f_places")
     text = sb.text_input("Text in notes, places, actors", key="f_text")
-    sb.caption("The address bar holds these filters and the dates: copy it to share this view.")
-    start = end = None
-    full_range = None
-    dates = events["event_date"].dropna()
-    if not dates.empty:
-        first, last = dates.min().date(), dates.max().date()
-        full_range = (first, last)
-        per_day = dates.dt.normalize().value_counts().sort_index()
-        per_day.index = per_day.index.date
-        st.caption("Events a day (by event date)")
-        st.bar_chart(per_day, height=90, x_label="", y_label="")
-        if first < last:
-            chosen = st.session_state.get("timeline")
-            if not chosen or not (first <= chosen[0] <= chosen[1] <= last):
-                st.session_state["timeline"] = (first, last)  # new data, or nothing restored
-            start, end = st.slider(
-                "Timeline: event dates",
-                min_value=first,
-                max_value=last,
-                format="D MMM YYYY",
-                key="timeline",
-            )
-        else:
-            st.caption(f"All events on {first:%d %b %Y}.")
+    near = place_search(gazetteer)
+    for problem in st.session_state.get("url_problems", []):
+        sb.caption(f"From the link: {problem}; left out.")
+    sb.caption("The address bar holds this view: copy it to share exactly what you see.")
+    start, end = timeline(events, full_range)
     flt = EventFilter.of(types, actors, places, start, end, text)
-    write_to_url(flt, full_range)
-    return flt
+    return flt, near
+
+
+class Near(NamedTuple):
+    """The place search's answer: a point and radius, or nothing to filter by."""
+
+    name: str
+    km: float
+    place: Place | None
+
+
+def place_search(gazetteer: Gazetteer | None) -> Near:
+    """Events around a place, found under any of its names (Kiev, Київ, Kyiv)."""
+    sb = st.sidebar
+    name = sb.text_input(
+        "Near a place (any spelling: Kiev, Київ, Rovno…)", key="f_near", placeholder="e.g. Kharkov"
+    ).strip()
+    km = sb.slider("Within (km)", 1, int(MAX_NEAR_KM), key="f_km", step=1)
+    if not name:
+        return Near("", float(km), None)
+    if gazetteer is None:
+        sb.warning("The gazetteer is unavailable, so the place search is off.")
+        return Near(name, float(km), None)
+    candidates = derived(f"candidates:{name}", lambda: gazetteer.candidates(name))
+    if not candidates:
+        sb.warning(f"No place called {name!r} in the gazetteer; the search is off.")
+        return Near(name, float(km), None)
+    place = candidates[0]
+    if len(candidates) > 1:
+        labels = [describe_place(p) for p in candidates[:10]]
+        chosen = sb.selectbox(f"{len(candidates)} places are called {name!r}", labels, index=0)
+        place = candidates[labels.index(chosen)]
+    sb.caption(f"Showing events within {km} km of {describe_place(place)}.")
+    return Near(name, float(km), place)
+
+
+def describe_place(place: Place) -> str:
+    parts = [place.name, place.admin1 or "", place.country_name or place.country]
+    where = ", ".join(dict.fromkeys(p for p in parts if p))
+    return f"{where} ({place.feature}, GeoNames {place.geonameid})" if place.geonameid else where
+
+
+def timeline(
+    events: pd.DataFrame, full_range: tuple[date, date] | None
+) -> tuple[date | None, date | None]:
+    """Events a day over the data's dates, a range slider under it, and a play button."""
+    if full_range is None:
+        return None, None
+    first, last = full_range
+    per_day = derived("per_day", lambda: per_day_counts(events))
+    st.caption("Events a day (by event date)")
+    st.bar_chart(per_day, height=90, x_label="", y_label="")
+    if first == last:
+        st.caption(f"All events on {first:%d %b %Y}.")
+        return first, last
+    chosen = st.session_state.get("timeline")
+    if not chosen or not (first <= chosen[0] <= chosen[1] <= last):
+        st.session_state["timeline"] = (first, last)  # new data, or nothing restored
+    step_pending_play(first, last)
+    slider, button = st.columns([12, 1], vertical_alignment="bottom")
+    start, end = slider.slider(
+        "Timeline: event dates",
+        min_value=first,
+        max_value=last,
+        format="D MMM YYYY",
+        key="timeline",
+    )
+    playing = st.session_state.get("playing", False)
+    button.button(
+        "⏸ Pause" if playing else "▶ Play",
+        key="play",
+        on_click=toggle_play,
+        args=(first, last),
+        help="Step through the days: the window moves a day at a time.",
+    )
+    return start, end
+
+
+def per_day_counts(events: pd.DataFrame) -> pd.Series:
+    per_day = events["event_date"].dropna().dt.normalize().value_counts().sort_index()
+    per_day.index = per_day.index.date
+    return per_day
+
+
+def toggle_play(first: date, last: date) -> None:
+    playing = not st.session_state.get("playing", False)
+    st.session_state["playing"] = playing
+    if not playing:
+        return
+    start, end = st.session_state.get("timeline", (first, last))
+    if (start, end) == (first, last) or end >= last:
+        st.session_state["timeline"] = (first, first)  # a day at a time, from the start
+
+
+def step_pending_play(first: date, last: date) -> None:
+    """Advance the playing window by a day (before the slider is drawn: its value is set)."""
+    if not st.session_state.pop("play_step", False):
+        return
+    start, end = st.session_state["timeline"]
+    if end >= last:
+        st.session_state["playing"] = False
+        return
+    st.session_state["timeline"] = (min(start + ONE_DAY, last), min(end + ONE_DAY, last))
+
+
+def keep_playing() -> None:
+    """At the end of a rerun while playing: wait, then step to the next day."""
+    if st.session_state.get("playing"):
+        time.sleep(PLAY_SECONDS_PER_DAY)
+        st.session_state["play_step"] = True
+        st.rerun()
 
 
 def file_stem(flt: EventFilter) -> str:
@@ -238,66 +374,343 @@ def file_stem(flt: EventFilter) -> str:
 
 
 def working_events(base: pd.DataFrame) -> pd.DataFrame:
-    """What the map shows: the loaded file, or a dataset put in its place, plus additions."""
+    """What the map shows: the loaded file, or a dataset put in its place, plus additions,
+    with the reviewer's corrections applied."""
     events = st.session_state.get("dataset_events", base)
     added = st.session_state.get("added_events")
-    return events if added is None else combine(events, added)[0]
+    if added is not None:
+        events = combine(events, added)[0]
+    return apply_corrections(events, st.session_state.get("corrections", {}))
 
 
-def map_view(events: pd.DataFrame, articles: dict[str, Article], locked: bool) -> None:
-    """The map tab: count, map, table and downloads of exactly what passes the filters."""
-    events = events.assign(evidence=evidence(events, articles))
-    flt = sidebar_filter(events)
+def apply_corrections(events: pd.DataFrame, corrections: dict[str, Place | str]) -> pd.DataFrame:
+    """A Place moves the event there; a string takes it off the map with that reason."""
+    ids = set(events["event_id"].astype(str))
+    for event_id, fix in corrections.items():
+        if event_id not in ids:
+            continue
+        if isinstance(fix, str):
+            events = unplace(events, event_id, fix)
+        else:
+            events = relocate(events, event_id, fix)
+    return events
+
+
+# --- the map tab ---------------------------------------------------------------------
+
+
+def map_view(events: pd.DataFrame, articles: dict[str, Article], locked: bool, args: Args) -> None:
+    """Count, timeline, map beside the evidence, table and downloads of what passes."""
+    gazetteer, gazetteer_problem = open_gazetteer(not locked)
+    flt, near = sidebar_filter(events, gazetteer)
     shown = filter_events(events, flt)
+    if near.place is not None:
+        shown = nearby(
+            shown, near.place.latitude, near.place.longitude, near.km, near.place.geonameid
+        )
+    selected = st.session_state.get("selected", "")
+    if selected and selected not in set(events["event_id"].astype(str)):
+        selected = ""
+    write_to_url(current_view(flt, near, selected), flt_range(events))
+
     unplaced = int(shown["latitude"].isna().sum())
     count = f"**{len(shown)} of {len(events)} events**"
     if unplaced:
         count += f" · {unplaced} without coordinates (in the table, not on the map)"
-    st.markdown(count)
+    placeholder = st.empty()
+    placeholder.markdown(count)
     if shown.empty:
         st.info("No event matches these filters. Widen the date range or clear a filter.")
 
-    context = map_context(events, not locked)
-    _, gazetteer_problem = open_gazetteer(not locked)
+    context = derived("context", lambda: MapContext.from_gazetteer(events, gazetteer))
     if gazetteer_problem:
         st.caption(
             f"Gazetteer unavailable, so regions are drawn at a default size: {gazetteer_problem}"
         )
-    st_folium(
-        build_map(shown, context=context),
-        returned_objects=[],
-        use_container_width=True,
-        height=560,
-        key="events-map",
+    left, right = st.columns([2, 1])
+    with left:
+        draw_map(events, shown, context, selected)
+    with right:
+        evidence_panel(
+            events, articles, gazetteer, st.session_state.get("selected", ""), locked, args
+        )
+    events_table(shown, articles)
+    downloads(shown, events, flt, articles, context)
+
+
+def flt_range(events: pd.DataFrame) -> tuple[date, date] | None:
+    dates = events["event_date"].dropna()
+    return (dates.min().date(), dates.max().date()) if not dates.empty else None
+
+
+def current_view(flt: EventFilter, near: Near, selected: str) -> View:
+    return View(
+        event_types=tuple(sorted(flt.event_types)),
+        actors=tuple(sorted(flt.actors)),
+        places=tuple(sorted(flt.places)),
+        text=flt.text,
+        start=flt.start,
+        end=flt.end,
+        near=near.name,
+        near_km=near.km,
+        event=selected,
+        map_view=st.session_state.get("map_view"),
     )
 
+
+CLICKED = re.compile(r"Event (\S+)\s*$")
+
+
+def on_map_change() -> None:
+    """A marker clicked selects its event; a pan or zoom is remembered for the permalink."""
+    value = st.session_state.get("events-map") or {}
+    popup = value.get("last_object_clicked_popup") or ""
+    found = CLICKED.search(popup)
+    if found and found.group(1) != st.session_state.get("selected"):
+        st.session_state["selected"] = found.group(1)
+        st.session_state["table_nonce"] = st.session_state.get("table_nonce", 0) + 1
+    center, zoom = value.get("center"), value.get("zoom")
+    if center and zoom is not None:
+        st.session_state["map_view"] = MapView(
+            round(float(center["lat"]), 4), round(float(center["lng"]), 4), int(zoom)
+        )
+
+
+def draw_map(events: pd.DataFrame, shown: pd.DataFrame, context: MapContext, selected: str) -> None:
+    """The base map stays put across reruns; only the events layer is replaced.
+
+    The base is rebuilt each run (streamlit-folium adds the layer to the map it
+    is given) but from the whole dataset, so its script, and with it the map,
+    its zoom and position, only change when the data does.
+    """
+    placed = shown[shown["latitude"].notna()]
+    if len(placed) <= MAX_MARKERS:
+        placed = placed.assign(evidence=evidence(placed, current_articles()))
+    layer = events_layer(
+        placed, context=context, selected=selected or None, max_markers=MAX_MARKERS
+    )
+    if len(placed) > MAX_MARKERS:
+        st.caption(
+            f"{len(placed):,} events are grouped by area: narrow the filters or dates to "
+            f"{MAX_MARKERS:,} or fewer to see each one."
+        )
+    start = st.session_state.get("initial_view")
+    st_folium(
+        base_map(events, context=context),
+        feature_group_to_add=layer,
+        returned_objects=["last_object_clicked_popup", "center", "zoom"],
+        center=(start.lat, start.lon) if start else None,
+        zoom=start.zoom if start else None,
+        use_container_width=True,
+        height=620,
+        key="events-map",
+        on_change=on_map_change,
+    )
+
+
+def current_articles() -> dict[str, Article]:
+    return st.session_state.get("_articles", {})
+
+
+TABLE_LIMIT = 1000
+
+
+def events_table(shown: pd.DataFrame, articles: dict[str, Article]) -> None:
+    """The table: click a row to select its event (on the map and in the evidence)."""
+    rows = shown.head(TABLE_LIMIT)
+    rows = rows.assign(evidence=evidence(rows, articles))
+    if len(shown) > TABLE_LIMIT:
+        st.caption(
+            f"The table lists the first {TABLE_LIMIT:,} of {len(shown):,} events; the "
+            "downloads hold them all."
+        )
+    ids = rows["event_id"].astype(str).tolist()
+    selected = st.session_state.get("selected", "")
+    nonce = st.session_state.get("table_nonce", 0)
+    default = {"selection": {"rows": [ids.index(selected)]}} if selected in ids else None
+    st.session_state["table_ids"] = ids
     st.dataframe(
-        shown[TABLE_COLUMNS],
+        rows[TABLE_COLUMNS],
         hide_index=True,
         width="stretch",
         column_config={"event_date": st.column_config.DateColumn("event_date")},
+        on_select=on_table_select,
+        selection_mode="single-row",
+        selection_default=default,
+        key=f"table-{nonce}",
     )
+
+
+def on_table_select() -> None:
+    """A row clicked selects its event; clearing the row clears the selection."""
+    nonce = st.session_state.get("table_nonce", 0)
+    state = st.session_state.get(f"table-{nonce}")
+    rows = state["selection"]["rows"] if state else []
+    ids = st.session_state.get("table_ids", [])
+    st.session_state["selected"] = ids[rows[0]] if rows and rows[0] < len(ids) else ""
+
+
+def downloads(
+    shown: pd.DataFrame,
+    events: pd.DataFrame,
+    flt: EventFilter,
+    articles: dict[str, Article],
+    context: MapContext,
+) -> None:
+    """Exactly the filtered view, made only when a button is pressed (a 100,000-event
+    map is tens of megabytes: building it on every rerun would stall the page)."""
     stem = file_stem(flt)
     left, middle, right = st.columns(3)
     left.download_button(
         "Download these events (CSV)",
-        to_csv_bytes(shown.drop(columns="evidence")),
+        lambda: to_csv_bytes(shown),
         file_name=f"{stem}.csv",
         mime="text/csv",
+        on_click="ignore",
     )
     middle.download_button(
         "Download these events (GeoJSON)",
-        json.dumps(events_geojson(shown.drop(columns="evidence")), ensure_ascii=False),
+        lambda: json.dumps(events_geojson(shown), ensure_ascii=False),
         file_name=f"{stem}.geojson",
         mime="application/geo+json",
+        on_click="ignore",
     )
     right.download_button(
         "Download this map (HTML)",
-        map_html(shown, total=len(events), filters=flt.describe(), context=context),
+        lambda: map_html(
+            shown.assign(evidence=evidence(shown, articles)),
+            total=len(events),
+            filters=flt.describe(),
+            context=context,
+        ),
         file_name=f"{stem}.html",
         mime="text/html",
+        on_click="ignore",
     )
 
+
+# --- evidence for the selected event -----------------------------------------------
+
+
+def evidence_panel(
+    events: pd.DataFrame,
+    articles: dict[str, Article],
+    gazetteer: Gazetteer | None,
+    selected: str,
+    locked: bool,
+    args: Args,
+) -> None:
+    """Where the selected event came from, and a one-click fix of its place."""
+    st.markdown("#### Evidence")
+    hit = events[events["event_id"].astype(str) == selected] if selected else events[:0]
+    if hit.empty:
+        st.caption(
+            "Click a marker on the map or a row of the table to see where an event came "
+            "from: the article and its sentence, the source, and the gazetteer's choice."
+        )
+        return
+    event = hit.iloc[0]
+    proof = provenance(event.to_dict(), articles, gazetteer)
+    with st.container(height=580, border=False):
+        when = date_label(event["event_date"], event["date_precision"])
+        st.markdown(f"**{md(event['event_type'])}** · {md(when)}")
+        st.caption(f"Event {md(selected)}")
+        before, sentence, after = proof.passage()
+        if proof.article is not None:
+            st.html(highlighted(proof.article.title, before, sentence, after))
+        elif _text(event.get("notes")):
+            st.caption("No article stored for this event; its notes:")
+            st.text(_text(event.get("notes")))
+        if proof.source_url:
+            st.link_button(f"Source: {proof.source or proof.source_url}", proof.source_url)
+        else:
+            st.caption(f"Source: {proof.source or 'not recorded'}")
+        st.markdown("**Placed at**")
+        if proof.place is not None:
+            st.text(describe_place(proof.place))
+        elif pd.isna(event["latitude"]):
+            st.text(f"Not on the map: {_text(event.get('unplaced_reason')) or 'no place'}")
+        else:
+            st.text(f"{_text(event['location'])} ({event['latitude']}, {event['longitude']})")
+        if proof.reason:
+            st.caption(proof.reason)
+        correction_buttons(proof, selected, locked, args)
+
+
+def correction_buttons(proof: Provenance, selected: str, locked: bool, args: Args) -> None:
+    if proof.alternatives:
+        st.markdown(f"**Other places called {md(proof.alternatives[0].name)}**")
+    for i, alt in enumerate(proof.alternatives):
+        line, button = st.columns([4, 1], vertical_alignment="center")
+        line.text(describe_place(alt) + (f", pop. {alt.population:,}" if alt.population else ""))
+        button.button(
+            "Move here",
+            key=f"move-{selected}-{i}",
+            on_click=correct,
+            args=(selected, alt),
+            help="Put this event at this place instead (a correction you can save).",
+        )
+    if proof.place is not None or proof.alternatives:
+        st.button(
+            "Take it off the map (place unsure)",
+            key=f"unplace-{selected}",
+            on_click=correct,
+            args=(selected, "a reviewer judged the place wrong"),
+        )
+    corrections = st.session_state.get("corrections", {})
+    if corrections and not locked:
+        st.button(
+            f"Save {len(corrections)} correction(s) to {args.events.name}",
+            key="save-corrections",
+            on_click=save_corrections,
+            args=(args,),
+            type="primary",
+        )
+    flash()
+
+
+def correct(event_id: str, fix: Place | str) -> None:
+    st.session_state.setdefault("corrections", {})[event_id] = fix
+    st.session_state["corrections_version"] = st.session_state.get("corrections_version", 0) + 1
+    where = fix if isinstance(fix, str) else describe_place(fix)
+    st.session_state["flash"] = f"Event {event_id}: {where}. Save to keep it."
+
+
+def save_corrections(args: Args) -> None:
+    """Write the file with the corrections applied (atomically, like every save)."""
+    base = read_events(args.events).events
+    fixed = apply_corrections(base, st.session_state.get("corrections", {}))
+    write_events(args.events, fixed)
+    n = len(st.session_state.pop("corrections", {}))
+    st.session_state["corrections_version"] = st.session_state.get("corrections_version", 0) + 1
+    load_events.clear()
+    st.session_state["flash"] = f"Saved {n} correction(s) to {args.events}."
+
+
+def highlighted(title: str, before: str, sentence: str, after: str) -> str:
+    """The article as escaped text, with the cited sentence marked. Nothing from the
+    article is markup: every character is escaped before the one <mark> is added."""
+    keep = 300  # characters of context each side
+    head = ("…" if len(before) > keep else "") + before[-keep:]
+    tail = after[:keep] + ("…" if len(after) > keep else "")
+    return (
+        '<div style="font: 14px/1.5 system-ui, sans-serif; white-space: pre-wrap;">'
+        f"<div style='font-weight:600;margin-bottom:4px'>{html.escape(title)}</div>"
+        f"{html.escape(head)}<mark style='background:#ffe08a'>{html.escape(sentence)}</mark>"
+        f"{html.escape(tail)}</div>"
+    )
+
+
+def md(value: object) -> str:
+    """Text made safe for st.markdown: no markup, links or images from the data."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~:$])", r"\\\1", _text(value))
+
+
+def _text(value: object) -> str:
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
+# --- the ingest tab ---------------------------------------------------------------
 
 REVIEW_COLUMNS = [
     "accept",
@@ -362,9 +775,13 @@ def ingest_article(args: argparse.Namespace) -> None:
         review,
         hide_index=True,
         width="stretch",
-        disabled=["evidence", "unplaced_reason", "location", "geo_precision"],
+        disabled=["evidence", "unplaced_reason", "geo_precision"],
         column_config={
             "accept": st.column_config.CheckboxColumn("accept", default=True),
+            "location": st.column_config.TextColumn(
+                "location",
+                help="Retype to place it again: 'Rivne region', 'Rivne, Ukraine', 'Kiev'…",
+            ),
             "event_date": st.column_config.DateColumn("event_date"),
             "date_precision": st.column_config.SelectboxColumn(
                 "date_precision", options=["day", "week", "month"], required=True
@@ -375,7 +792,7 @@ def ingest_article(args: argparse.Namespace) -> None:
         },
         key="review",
     )
-    accepted = accepted_rows(found, edited)
+    accepted = accepted_rows(found, edited, article)
     # Callbacks run before the next rerun draws the map, so it shows the change at once.
     st.button(
         f"Add {len(accepted)} accepted events to the map",
@@ -407,22 +824,50 @@ def add_events(events: pd.DataFrame, article: Article | None = None) -> None:
     before = st.session_state.get("added_events")
     added, clashes = combine(before if before is not None else events[:0], events)
     st.session_state["added_events"] = added
+    st.session_state["added_version"] = st.session_state.get("added_version", 0) + 1
     note = f"; {len(clashes)} with ids already there were left out" if len(clashes) else ""
     st.session_state["flash"] = f"{len(events) - len(clashes)} events added to the map{note}."
 
 
-def accepted_rows(found: pd.DataFrame, edited: pd.DataFrame) -> pd.DataFrame:
-    """The extracted rows the reviewer kept, with their edits, validated like any file."""
+def accepted_rows(
+    found: pd.DataFrame, edited: pd.DataFrame, article: Article | None = None
+) -> pd.DataFrame:
+    """The extracted rows the reviewer kept, with their edits, validated like any file.
+
+    A place name the reviewer changed is looked up again in the gazetteer, with
+    the article as context ("Rivne region", "Rivne, Ukraine" settle namesakes);
+    one that cannot be settled stays in the table, off the map, with the reason.
+    """
     rows = found.copy()
     for column in ("event_date", "date_precision", "event_type", "sub_event_type"):
         rows[column] = edited[column].to_numpy()
     for column in ("actor1", "actor2", "notes", "fatalities"):
         rows[column] = edited[column].to_numpy()
+    rows = regeocoded(rows, edited["location"], article)
     rows = rows[edited["accept"].fillna(False).to_numpy(dtype=bool)]
     report = read_events(to_csv_bytes(rows), name="reviewed events")
     for _, row in report.rejected.iterrows():
         st.warning(rejection_message(row, "reviewed events"))
     return report.events
+
+
+def regeocoded(rows: pd.DataFrame, names: pd.Series, article: Article | None) -> pd.DataFrame:
+    gazetteer, _ = open_gazetteer(True)
+    for event_id, before, after in zip(
+        rows["event_id"].astype(str), rows["location"], names, strict=True
+    ):
+        after = _text(after).strip()
+        if not after or after == _text(before) or gazetteer is None:
+            continue
+        answer = gazetteer.geocode(after, context=article.text if article else None)
+        if answer.place is None:
+            rows = unplace(rows, event_id, answer.reason or f"{after!r} not resolved")
+            rows.loc[rows["event_id"] == event_id, "location"] = after
+            st.caption(f"{after!r}: not placed. {answer.reason}")
+        else:
+            rows = relocate(rows, event_id, answer.place, answer.precision)
+            st.caption(f"{after!r}: placed at {describe_place(answer.place)}.")
+    return rows
 
 
 def save_added(args: argparse.Namespace) -> None:
@@ -433,6 +878,7 @@ def save_added(args: argparse.Namespace) -> None:
         write_article(args.articles, article)
     write_events(args.events, combined)
     st.session_state.pop("added_events", None)
+    st.session_state["added_version"] = st.session_state.get("added_version", 0) + 1
     load_events.clear()
     load_articles.clear()
     note = f"; {len(clashes)} already in the file were left out" if len(clashes) else ""
@@ -441,6 +887,7 @@ def save_added(args: argparse.Namespace) -> None:
 
 def show_dataset(events: pd.DataFrame, name: str) -> None:
     st.session_state["dataset_events"] = events
+    st.session_state["dataset_name"] = (name, len(events), id(events))
     st.session_state["flash"] = f"The map now shows {name}."
 
 
@@ -513,17 +960,21 @@ def main() -> None:
     )
     show_problems(report)
     articles = {**load_articles(str(args.articles)), **st.session_state.get("added_articles", {})}
+    st.session_state["_articles"] = articles
+    st.session_state["file_version"] = (str(args.events), mtime)
     events = working_events(report.events)
     if locked:
-        map_view(events, articles, locked)
+        map_view(events, articles, locked, args)
+        keep_playing()
         return
     tab_map, tab_article, tab_dataset = st.tabs(["Map", "Ingest an article", "Load a dataset"])
     with tab_map:
-        map_view(events, articles, locked)
+        map_view(events, articles, locked, args)
     with tab_article:
         ingest_article(args)
     with tab_dataset:
         load_dataset()
+    keep_playing()
 
 
 main()

@@ -113,7 +113,8 @@ def test_type_filter_changes_what_is_drawn(page: Page, seed_url: str) -> None:
 def test_timeline_slider_changes_what_is_drawn(page: Page, seed_url: str) -> None:
     page.goto(seed_url)
     map_frame(page, expect=SEED_PLACED)
-    start_thumb = page.get_by_role("slider").first
+    timeline = page.locator('[data-testid="stSlider"]', has_text="Timeline")
+    start_thumb = timeline.get_by_role("slider").first
     start_thumb.focus()
     start_thumb.press("End")  # the start jumps to the last day: 29 March 2022
     expect(page.get_by_text(re.compile(r"^\d+ of 17 events"))).not_to_have_text(

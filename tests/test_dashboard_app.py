@@ -161,3 +161,111 @@ def test_filters_are_written_to_the_address(seed_app: AppTest) -> None:
     params = seed_app.query_params
     assert params["place"] in ("Kyiv", ["Kyiv"]) and params["q"] in ("religious", ["religious"])
     assert "from" not in params  # the full date range is the default, left out
+
+
+def locations(at: AppTest) -> list[str]:
+    return sorted(at.dataframe[0].value["location"])
+
+
+@pytest.mark.parametrize("spelling", ["Kyiv", "Kiev", "Київ"])
+def test_place_search_knows_other_spellings(seed_app: AppTest, spelling: str) -> None:
+    seed_app.sidebar.text_input(key="f_near").input(spelling)
+    seed_app.sidebar.slider(key="f_km").set_value(40).run()
+    assert not seed_app.exception, seed_app.exception
+    assert locations(seed_app) == ["Irpin", "Irpin", "Kyiv", "Kyiv", "Kyiv", "Yasnohorodka"]
+    assert seed_app.query_params["near"] in (spelling, [spelling])
+
+
+def test_place_search_says_when_it_knows_no_such_place(seed_app: AppTest) -> None:
+    seed_app.sidebar.text_input(key="f_near").input("Atlantis-on-Sea").run()
+    assert any("No place called 'Atlantis-on-Sea'" in w.value for w in seed_app.sidebar.warning)
+    assert count_line(seed_app).startswith("**17 of 17 events**")
+
+
+def selected_app(monkeypatch: pytest.MonkeyPatch, events: Path, event_id: str) -> AppTest:
+    monkeypatch.setenv("NEWSMAP_EVENTS", str(events))
+    at = AppTest.from_file(DASHBOARD, default_timeout=120)
+    at.query_params["event"] = event_id
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def html_blocks(at: AppTest) -> list[str]:
+    return [str(h.proto.body) for h in at.get("html")]
+
+
+def test_a_selected_event_shows_its_sentence_source_and_entry(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    at = selected_app(monkeypatch, SEED_EVENTS, "seed-000-11")  # Trostyanets
+    blocks = html_blocks(at)
+    assert len(blocks) == 1
+    marked = blocks[0].split("<mark")[1].split("</mark>")[0]
+    assert "Trostyanets" in marked
+    texts = [t.value for t in at.text]
+    assert any(t.startswith("Trostyanets, Sumy") and "691255" in t for t in texts), texts
+    assert any(b.label.startswith("Move here") for b in at.button)
+    assert at.query_params["event"] in ("seed-000-11", ["seed-000-11"])
+
+
+def test_one_click_correction_moves_the_event_and_saves_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    events_file = tmp_path / "events.csv"
+    events_file.write_bytes(SEED_EVENTS.read_bytes())
+    at = selected_app(monkeypatch, events_file, "seed-000-11")
+    before = read_events(events_file).events.set_index("event_id").loc["seed-000-11"]
+    move = next(b for b in at.button if b.key and b.key.startswith("move-seed-000-11-"))
+    move.click().run()
+    assert not at.exception, at.exception
+    at.button(key="save-corrections").click().run()
+    assert not at.exception, at.exception
+    after = read_events(events_file).events.set_index("event_id")
+    moved = after.loc["seed-000-11"]
+    assert moved["geonameid"] != before["geonameid"] and moved["location"] == "Trostyanets"
+    assert moved["notes"] == before["notes"] and moved["span_start"] == before["span_start"]
+    assert len(after) == 17
+    assert any("Saved 1 correction" in s.value for s in at.success)
+
+
+def test_taking_an_event_off_the_map_keeps_it_in_the_table(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    at = selected_app(monkeypatch, SEED_EVENTS, "seed-000-11")
+    at.button(key="unplace-seed-000-11").click().run()
+    assert count_line(at).startswith("**17 of 17 events** · 1 without coordinates")
+
+
+def test_an_unknown_event_in_the_link_selects_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    at = selected_app(monkeypatch, SEED_EVENTS, "no-such-event")
+    assert not html_blocks(at)
+    assert "event" not in at.query_params
+
+
+def test_play_steps_through_the_days_to_the_end(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSMAP_PLAY_SECONDS", "0")
+    at = run_app(monkeypatch, SEED_EVENTS)
+    at.button(key="play").click().run()
+    assert not at.exception, at.exception
+    # It played day by day from 1 March and stopped on the last day.
+    assert at.slider(key="timeline").value == (date(2022, 3, 29), date(2022, 3, 29))
+    assert at.button(key="play").label == "▶ Play"
+
+
+def test_permalink_restores_place_search_selection_and_map_view(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("NEWSMAP_EVENTS", str(SEED_EVENTS))
+    at = AppTest.from_file(DASHBOARD, default_timeout=120)
+    at.query_params["near"] = "Kiev"
+    at.query_params["km"] = "40"
+    at.query_params["event"] = "seed-000-01"
+    at.query_params["view"] = "50.5000,30.3000,11"
+    at.run()
+    assert not at.exception, at.exception
+    assert at.sidebar.text_input(key="f_near").value == "Kiev"
+    assert at.sidebar.slider(key="f_km").value == 40
+    assert count_line(at).startswith("**6 of 17 events**")
+    assert html_blocks(at)  # the selected event's evidence is open
+    assert at.query_params["view"] in ("50.5000,30.3000,11", ["50.5000,30.3000,11"])
