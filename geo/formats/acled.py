@@ -16,7 +16,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from geo.columns import spread
 from geo.formats.reading import RawTable
 from geo.formats.report import Staged
 from geo.formats.staging import (
@@ -91,8 +90,9 @@ def stage(
             "expected time_precision 1 (day), 2 (week) or 3 (month), got '" + precision[bad] + "'"
         )
         staged.reject(bad, "time_precision", "bad time_precision", reasons)
-    rows = np.where(codes < 0, len(words), codes)  # a missing code reads as day, as blank does
-    text["date_precision"] = spread([w or "day" for w in words] + ["day"], rows).array
+    # A missing code reads as day, as blank does; unknown ones (rejected above) as day too.
+    rows = np.where(codes < 0, len(words), codes)
+    staged.parsed.precision = (rows, [w or "day" for w in words] + ["day"])
     read_date_column(staged, dayfirst, found.get("event_date", "event_date"))
     if "geo_precision" not in found:
         text["geo_precision"] = "1"

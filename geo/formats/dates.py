@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from geo.columns import spread, stripped
+from geo.columns import stripped
 
 # Whole-date formats tried in order on what the previous ones left; none of
 # them can be read two ways.
@@ -49,7 +49,6 @@ class DateReading:
     """Dates of one column: the values, which rows failed, and what was decided."""
 
     dates: pd.Series  # datetime64[ns], NaT where empty or unreadable
-    iso: pd.Series  # string YYYY-MM-DD, "" where empty or unreadable
     month_only: pd.Series  # bool: the text named only a month ("March 2022")
     empty: pd.Series  # bool: nothing was written
     unreadable: pd.Series  # bool: something was written that is not a date
@@ -130,13 +129,10 @@ def read_dates(
                     "read as 1969-2068"
                 )
 
-    iso = spread(parsed.dt.strftime("%Y-%m-%d").fillna("").tolist(), codes)
-    iso.index = values.index
     rows_parsed = pd.Series(parsed.to_numpy()[codes], index=values.index)
     empty = pd.Series(empty_u[codes], index=values.index)
     return DateReading(
         dates=rows_parsed,
-        iso=iso,
         month_only=pd.Series(month_only.to_numpy()[codes], index=values.index),
         empty=empty,
         unreadable=rows_parsed.isna() & ~empty,

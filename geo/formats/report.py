@@ -21,7 +21,7 @@ import pandas as pd
 
 from geo.columns import Rows, empty_strings, filled
 from geo.errors import GazetteerError
-from geo.events import SCHEMA, LoadReport, check_rows, first_problems
+from geo.events import SCHEMA, LoadReport, Parsed, check_rows, first_problems
 from geo.formats.reading import RawTable
 
 META_COLUMNS: tuple[str, ...] = ("line", "column", "problem", "reason")
@@ -49,6 +49,7 @@ class Staged:
     mapping: dict[str, str]  # schema column -> the file's column (or a description)
     problems: list[Problem] = field(default_factory=list)
     choices: list[str] = field(default_factory=list)
+    parsed: Parsed = field(default_factory=Parsed)  # columns read already, for check_rows
 
     def reject(
         self, mask: pd.Series | np.ndarray, column: str, problem: str, reasons: object
@@ -158,7 +159,7 @@ def finish(staged: Staged, gazetteer: object | None, check_countries: bool) -> I
     with ThreadPoolExecutor(max_workers=1) as pool:
         repeated = pool.submit(_duplicates, text["event_id"], lines)
         # Ids were stripped by staged_from, and repeated ones are rejected here.
-        checked = check_rows(text, prechecked=True)
+        checked = check_rows(text, prechecked=True, parsed=staged.parsed)
         duplicates = repeated.result()
     if duplicates is not None:
         staged.reject(duplicates[0], "event_id", "duplicate id", duplicates[1])

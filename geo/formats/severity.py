@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from geo.columns import spread, stripped
+from geo.columns import stripped
 
 _WORDS = {
     "no": 0,
@@ -64,9 +64,15 @@ _RANGE = re.compile(rf"^(?:between\s+)?{_NUMBER}\s*(?:-|–|to|and)\s*{_NUMBER}{
 class SeverityReading:
     """Counts as whole-number text ("" when none can be read), and what was done."""
 
-    counts: pd.Series  # string: "5" or ""
+    numbers: np.ndarray  # the counts as floats, NaN where none was stated
     given_as_text: pd.Series  # bool: the cell held text other than a plain count
     choices: list[str] = field(default_factory=list)
+
+    @property
+    def counts(self) -> pd.Series:
+        """The counts as whole-number text: "5", or "" where none was stated."""
+        text = pd.Series(self.numbers, index=self.given_as_text.index).astype("Int64")
+        return text.astype("string").fillna("")
 
 
 def read_fatalities(values: pd.Series, column: str = "fatalities") -> SeverityReading:
@@ -100,10 +106,10 @@ def read_fatalities(values: pd.Series, column: str = "fatalities") -> SeverityRe
             f"{int(weights[left.to_numpy()].sum())} {column} values state no count "
             f"({shown}) and were left empty; the text is kept in the notes"
         )
-    counts = spread(out.tolist(), codes)
-    counts.index = values.index
+    # As geo.events reads the text "5": the same floats, per distinct value.
+    numbers = pd.to_numeric(out, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     return SeverityReading(
-        counts=counts,
+        numbers=np.append(numbers, np.nan)[codes],
         given_as_text=pd.Series(read_as_text.to_numpy()[codes], index=values.index),
         choices=choices,
     )

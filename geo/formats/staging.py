@@ -12,9 +12,9 @@ from datetime import date
 
 import pandas as pd
 
-from geo.columns import stripped, with_cells
+from geo.columns import empty_strings, stripped, with_cells
 from geo.errors import DataError
-from geo.events import SCHEMA
+from geo.events import SCHEMA, Parsed
 from geo.formats.dates import read_dates
 from geo.formats.reading import RawTable
 from geo.formats.report import Staged, empty_text
@@ -33,7 +33,8 @@ def staged_from(raw: RawTable, mapping: dict[str, str], label: str, fmt: str) ->
     for ours, theirs in mapping.items():
         text[ours] = frame[theirs].fillna("")
     text["event_id"] = stripped(text["event_id"])
-    return Staged(label, fmt, raw, text, dict(mapping))
+    parsed = Parsed(stripped=frozenset({"event_id"}))
+    return Staged(label, fmt, raw, text, dict(mapping), parsed=parsed)
 
 
 def read_date_column(staged: Staged, dayfirst: bool | None, source: str) -> pd.Series:
@@ -54,7 +55,10 @@ def read_date_column(staged: Staged, dayfirst: bool | None, source: str) -> pd.S
             lambda v: f"{v!r} is after today; a mistyped year?"
         )
         staged.reject(future, "event_date", "date in the future", reasons)
-    text["event_date"] = reading.iso.array  # an array: no alignment, no Python strings
+    # The dates go to geo.events as they are, not as text to parse again. Its
+    # message for a row without a date quotes the text, which was "" there.
+    staged.parsed.dates = reading.dates.to_numpy(dtype="datetime64[ns]")
+    text["event_date"] = empty_strings(len(text)).array
     staged.choices.extend(reading.choices)
     return reading.month_only
 
@@ -69,7 +73,8 @@ def read_fatality_column(staged: Staged, source: str) -> None:
         notes = text["notes"][given]
         noted = notes.where(notes == "", notes + " ") + "(" + said + ")"
         text["notes"] = with_cells(text["notes"], given.to_numpy(dtype=bool), noted)
-    text["fatalities"] = reading.counts.array
+    staged.parsed.numbers["fatalities"] = reading.numbers  # whole numbers >= 0 or NaN
+    text["fatalities"] = empty_strings(len(text)).array
     staged.choices.extend(reading.choices)
 
 
