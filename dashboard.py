@@ -51,7 +51,7 @@ from geo.gazetteer import Place
 from geo.maps import base_map, date_label, events_layer
 from geo.nearby import near as nearby
 from geo.permalink import MAX_NEAR_KM, MapView, View
-from geo.review import Provenance, provenance, relocate, unplace
+from geo.review import Provenance, provenance, regeocode, relocate, unplace
 
 T = TypeVar("T")
 Args = argparse.Namespace
@@ -853,20 +853,11 @@ def accepted_rows(
 
 def regeocoded(rows: pd.DataFrame, names: pd.Series, article: Article | None) -> pd.DataFrame:
     gazetteer, _ = open_gazetteer(True)
-    for event_id, before, after in zip(
-        rows["event_id"].astype(str), rows["location"], names, strict=True
-    ):
-        after = _text(after).strip()
-        if not after or after == _text(before) or gazetteer is None:
-            continue
-        answer = gazetteer.geocode(after, context=article.text if article else None)
-        if answer.place is None:
-            rows = unplace(rows, event_id, answer.reason or f"{after!r} not resolved")
-            rows.loc[rows["event_id"] == event_id, "location"] = after
-            st.caption(f"{after!r}: not placed. {answer.reason}")
-        else:
-            rows = relocate(rows, event_id, answer.place, answer.precision)
-            st.caption(f"{after!r}: placed at {describe_place(answer.place)}.")
+    if gazetteer is None:
+        return rows
+    rows, notes = regeocode(rows, names, gazetteer, article.text if article else None)
+    for note in notes:
+        st.caption(note)
     return rows
 
 

@@ -143,3 +143,33 @@ def unplace(events: pd.DataFrame, event_id: str, reason: str) -> pd.DataFrame:
         fixed.loc[rows, column] = pd.NA
     fixed.loc[rows, "unplaced_reason"] = reason
     return fixed
+
+
+def regeocode(
+    events: pd.DataFrame, names: pd.Series, gazetteer: Gazetteer, context: str | None = None
+) -> tuple[pd.DataFrame, list[str]]:
+    """Place again each event whose location the reviewer retyped, and say what happened.
+
+    ``names`` holds the reviewed location of each row, in the table's order. A
+    name the gazetteer settles (with the article as context: "Rivne region",
+    "Rivne, Ukraine") moves the event; one it cannot settle keeps the event, off
+    the map, with the gazetteer's reason.
+    """
+    notes = []
+    for event_id, before, after in zip(
+        events["event_id"].astype(str), events["location"], names, strict=True
+    ):
+        typed = _text(after).strip()
+        if not typed or typed == _text(before):
+            continue
+        answer = gazetteer.geocode(typed, context=context)
+        if answer.place is None:
+            events = unplace(events, event_id, answer.reason or f"{typed!r} not resolved")
+            events.loc[events["event_id"] == event_id, "location"] = typed
+            notes.append(f"{typed!r}: not placed. {answer.reason}")
+        else:
+            events = relocate(events, event_id, answer.place, answer.precision)
+            notes.append(
+                f"{typed!r}: placed at {answer.place.name} (GeoNames {answer.place.geonameid})."
+            )
+    return events, notes

@@ -9,7 +9,7 @@ import pytest
 
 from geo.articles import read_articles
 from geo.events import SCHEMA, read_events
-from geo.review import provenance, relocate, unplace
+from geo.review import provenance, regeocode, relocate, unplace
 
 from .conftest import DATA, SEED_EVENTS
 
@@ -75,3 +75,19 @@ def test_unplace_keeps_the_row_off_the_map_with_a_reason(seed: pd.DataFrame) -> 
 def test_an_unknown_event_is_a_clear_error(seed: pd.DataFrame) -> None:
     with pytest.raises(KeyError, match="no event with event_id 'nope'"):
         unplace(seed, "nope", "x")
+
+
+def test_a_retyped_place_is_placed_again_with_the_article_as_context(
+    seed: pd.DataFrame, gazetteer: Any
+) -> None:
+    rows = seed.head(3).copy()
+    names = rows["location"].copy()
+    names.iloc[0] = "Rivne region"  # was Irpin
+    names.iloc[1] = "Nowhere-on-Sea"  # no such place
+    fixed, notes = regeocode(rows, names, gazetteer)
+    assert fixed["geonameid"].iloc[0] == 695592 and fixed["location"].iloc[0] == "Rivne region"
+    assert fixed["geo_precision"].iloc[0] == 3
+    assert pd.isna(fixed["latitude"].iloc[1]) and fixed["location"].iloc[1] == "Nowhere-on-Sea"
+    assert "Nowhere-on-Sea" in fixed["unplaced_reason"].iloc[1]
+    pd.testing.assert_series_equal(fixed.iloc[2], rows.iloc[2])  # untouched
+    assert len(notes) == 2
