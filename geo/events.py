@@ -223,7 +223,11 @@ class CheckedRows:
             if column == "event_date":
                 columns[column] = pd.Series(keep(self.dates)).astype(dtype)
             elif column in self.numbers:
-                columns[column] = _nullable(keep(self.numbers[column]), dtype)
+                values = self.numbers[column]
+                empty = values.strides == (
+                    0,
+                )  # a column of NaN, as _whole_numbers gives a blank one
+                columns[column] = _nullable(values[: rows.count] if empty else keep(values), dtype)
             elif column == "date_precision":
                 columns[column] = _category(*self.precision, kept)
             elif dtype == "category":
@@ -246,6 +250,10 @@ def _nullable(values: np.ndarray, dtype: str) -> pd.Series:
     cast. Integers beyond 2**53 (or not whole) are left to astype, as before.
     """
     missing = np.isnan(values)
+    if missing.all() and dtype in ("Float64", "Int64", "Int8"):  # zeros cost no fresh memory
+        nothing = np.zeros(len(values), dtype=dtype.lower())
+        array = pd.arrays.FloatingArray if dtype == "Float64" else pd.arrays.IntegerArray
+        return pd.Series(array(nothing, missing))
     if dtype == "Float64":
         return pd.Series(pd.arrays.FloatingArray(values, missing))
     low, high = np.fmin.reduce(values, initial=0.0), np.fmax.reduce(values, initial=0.0)
@@ -466,7 +474,8 @@ def _whole_numbers(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """
     has_text, _ = filled(text)
     if not has_text.any():  # blank or missing: nothing to read, nothing wrong
-        return np.full(len(text), np.nan), np.zeros(len(text), dtype=bool)
+        # One NaN seen through a read-only view of every row: no memory per row.
+        return np.broadcast_to(np.float64(np.nan), len(text)), np.zeros(len(text), dtype=bool)
     codes, uniques = pd.factorize(text)
     u = pd.Series(uniques, dtype=object)
     parsed = pd.to_numeric(u, errors="coerce").to_numpy(dtype=float, na_value=np.nan)

@@ -138,29 +138,33 @@ def check_bounds(
         box_of.append(box)
     known = np.array([b is not None for b in box_of] + [False], dtype=bool)
 
-    def per_name(attr: str) -> np.ndarray:
-        values = [getattr(b, attr) if b is not None else np.nan for b in box_of]
+    def per_name(attr: str, margin: float) -> np.ndarray:
+        """Each name's box edge, widened by the margin once per name rather than per row."""
+        values = [getattr(b, attr) + margin if b is not None else np.nan for b in box_of]
         return np.array(values + [np.nan], dtype=float)
 
     # codes of -1 (missing) index the trailing "unknown" entry.
-    take = np.where(codes < 0, n, codes)
-    south, north = per_name("south")[take], per_name("north")[take]
-    west, east = per_name("west")[take], per_name("east")[take]
-    wraps = np.array([bool(b and b.wraps) for b in box_of] + [False])[take]
+    take = codes if not len(codes) or codes.min() >= 0 else np.where(codes < 0, n, codes)
+    south, north = per_name("south", -MARGIN_DEG)[take], per_name("north", MARGIN_DEG)[take]
+    west, east = per_name("west", -MARGIN_DEG)[take], per_name("east", MARGIN_DEG)[take]
+    wrapping = np.array([bool(b and b.wraps) for b in box_of] + [False])
+    wraps = wrapping[take] if wrapping.any() else None
     lat, lon = _floats(latitude), _floats(longitude)
 
     def inside(la: np.ndarray, lo: np.ndarray) -> np.ndarray:
-        lo = np.where(wraps, (lo + 360) % 360, lo)
-        return (
-            (la >= south - MARGIN_DEG)
-            & (la <= north + MARGIN_DEG)
-            & (lo >= west - MARGIN_DEG)
-            & (lo <= east + MARGIN_DEG)
-        )
+        if wraps is not None:
+            lo = np.where(wraps, (lo + 360) % 360, lo)
+        result = la >= south
+        result &= la <= north
+        result &= lo >= west
+        result &= lo <= east
+        return result
 
-    checkable = known[take] & ~np.isnan(lat) & ~np.isnan(lon)
-    checkable &= (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
-    outside = checkable & ~inside(lat, lon)
+    with np.errstate(invalid="ignore"):
+        checkable = known[take]
+        checkable &= np.abs(lat) <= 90  # False where NaN
+        checkable &= np.abs(lon) <= 180
+        outside = checkable & ~inside(lat, lon)
     texts: dict[int, str] = {}
     if outside.any():
         swapped = outside & inside(lon, lat)

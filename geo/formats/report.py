@@ -233,17 +233,30 @@ def _rows(frame: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
 def _duplicates(ids: pd.Series, lines: np.ndarray) -> tuple[np.ndarray, pd.Series] | None:
     """Rows whose id an earlier row has, and for each the line of that row; None if none."""
     codes, uniques = pd.factorize(ids)
-    n = len(ids)
-    first = np.full(len(uniques) + 1, -1, dtype=np.int64)
-    first[codes[::-1]] = np.arange(n - 1, -1, -1)  # the last write, i.e. the first row, wins
-    dup = (first[codes] != np.arange(n)) & (codes >= 0) & filled(ids)[0]
-    if not dup.any():
+    # Count each id, then look only at the rows whose id is counted more than
+    # once (a few): a first-row table over every row cost as much as the hashing.
+    present = codes >= 0
+    counts = np.bincount(codes if present.all() else codes[present], minlength=len(uniques))
+    if not len(counts) or counts.max() <= 1:
         return None
-    where = np.flatnonzero(dup)
+    repeated = np.flatnonzero((counts[codes] > 1) & present & filled(ids)[0])
+    if not len(repeated):
+        return None
+    shared = codes[repeated]
+    _, first_of = np.unique(shared, return_index=True)  # rows come in order: the first wins
+    first = dict(zip(shared[first_of].tolist(), repeated[first_of].tolist(), strict=True))
+    where = np.array(
+        [r for r, c in zip(repeated.tolist(), shared.tolist(), strict=True) if first[c] != r],
+        dtype=np.int64,
+    )
+    if not len(where):
+        return None
+    dup = np.zeros(len(ids), dtype=bool)
+    dup[where] = True
     reasons = pd.Series(
         [
-            f"id {i!r} is already used by line {f}; fix: give this event its own id"
-            for i, f in zip(ids.iloc[where], lines[first[codes[where]]], strict=True)
+            f"id {i!r} is already used by line {lines[first[c]]}; fix: give this event its own id"
+            for i, c in zip(ids.iloc[where], codes[where].tolist(), strict=True)
         ],
         index=where,
     )
@@ -260,8 +273,7 @@ def _check_countries(
     from geo.formats.bounds import check_bounds
     from geo.gazetteer import Gazetteer
 
-    placed = (text["country"] != "") & (text["latitude"] != "")
-    if not placed.any():
+    if not (filled(text["country"])[0] & filled(text["latitude"])[0]).any():
         return
     own = gazetteer is None
     try:
