@@ -52,6 +52,7 @@ from geo.maps import base_map, date_label, events_layer
 from geo.nearby import near as nearby
 from geo.permalink import MAX_NEAR_KM, MapView, View
 from geo.review import Provenance, provenance, regeocode, relocate, unplace
+from geo.timeline import daily_counts
 
 T = TypeVar("T")
 Args = argparse.Namespace
@@ -303,9 +304,14 @@ def timeline(
     if full_range is None:
         return None, None
     first, last = full_range
-    per_day = derived("per_day", lambda: per_day_counts(events))
-    st.caption("Events a day (by event date)")
-    st.bar_chart(per_day, height=90, x_label="", y_label="")
+    per_day = derived("per_day", lambda: daily_counts(events).loc[first:last])
+    st.caption(
+        "Events a day. Dark: known to the day; light: known only to the week or month, "
+        "spread over the days it may have happened on."
+    )
+    st.bar_chart(
+        per_day, height=100, x_label="", y_label="", stack=True, color=["#1f4e79", "#9ecae1"]
+    )
     if first == last:
         st.caption(f"All events on {first:%d %b %Y}.")
         return first, last
@@ -330,12 +336,6 @@ def timeline(
         help="Step through the days: the window moves a day at a time.",
     )
     return start, end
-
-
-def per_day_counts(events: pd.DataFrame) -> pd.Series:
-    per_day = events["event_date"].dropna().dt.normalize().value_counts().sort_index()
-    per_day.index = per_day.index.date
-    return per_day
 
 
 def toggle_play(first: date, last: date) -> None:

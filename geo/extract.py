@@ -806,6 +806,7 @@ def _row(
         "span_start": str(c.sentence.start),
         "span_end": str(c.sentence.end),
         "unplaced_reason": "" if place else (c.mention.resolution.reason or "not resolved"),
+        "source_count": "1",  # one article; merging reports of one happening adds them up
     }
 
 
