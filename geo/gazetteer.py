@@ -103,51 +103,54 @@ class Mention:
         return {"start": self.start, "end": self.end, "text": self.text, **d}
 
 
-@dataclass(frozen=True)
 class _Row:
-    """A candidate as the resolver sees it: admin1 is a code, unique per country."""
+    """A candidate as the resolver sees it: admin1 is a code, unique per country.
 
-    pid: int
-    place: Place
-    admin1_code: str | None
-    capital: bool
-    alternate: bool = False  # found only by a GeoNames alternate name unlike its own
+    The place's fields are copied onto the row (plain slots, not properties):
+    the resolver reads them hundreds of thousands of times over a long text.
+    """
 
-    @property
-    def name(self) -> str:
-        return self.place.name
+    __slots__ = (
+        "admin1",
+        "admin1_code",
+        "admin1_name",
+        "alternate",
+        "capital",
+        "country",
+        "feature",
+        "latitude",
+        "longitude",
+        "name",
+        "pid",
+        "place",
+        "population",
+        "radius_km",
+    )
 
-    @property
-    def latitude(self) -> float:
-        return self.place.latitude
+    def __init__(
+        self,
+        pid: int,
+        place: Place,
+        admin1_code: str | None,
+        capital: bool,
+        alternate: bool = False,  # found only by a GeoNames alternate name unlike its own
+    ) -> None:
+        self.pid = pid
+        self.place = place
+        self.admin1_code = self.admin1 = admin1_code
+        self.capital = capital
+        self.alternate = alternate
+        self.name = place.name
+        self.latitude = place.latitude
+        self.longitude = place.longitude
+        self.country = place.country
+        self.admin1_name = place.admin1
+        self.feature = place.feature
+        self.population = place.population
+        self.radius_km = place.radius_km
 
-    @property
-    def longitude(self) -> float:
-        return self.place.longitude
-
-    @property
-    def country(self) -> str:
-        return self.place.country
-
-    @property
-    def admin1(self) -> str | None:
-        return self.admin1_code
-
-    @property
-    def admin1_name(self) -> str | None:
-        return self.place.admin1
-
-    @property
-    def feature(self) -> str:
-        return self.place.feature
-
-    @property
-    def population(self) -> int:
-        return self.place.population
-
-    @property
-    def radius_km(self) -> float:
-        return self.place.radius_km
+    def __repr__(self) -> str:
+        return f"_Row({self.pid}, {self.place!r}, {self.admin1_code!r}, {self.capital})"
 
 
 @dataclass
@@ -177,6 +180,8 @@ _SELECT = (
     "WHERE n.key = ?"
 )
 
+_HEAD = "SELECT 1 FROM name WHERE key >= ? AND key < ? LIMIT 1"
+
 
 class Gazetteer:
     """Read-only view of the place index; cheap to open, safe to share across threads."""
@@ -189,6 +194,15 @@ class Gazetteer:
         self._stops = {k for (k,) in con.execute("SELECT key FROM stop")}
         self._demonyms = dict(con.execute("SELECT key, country FROM demonym").fetchall())
         self._kinds: dict[str, recognize.Kind | None] = {}
+        self._heads: dict[str, bool] = {}
+        # Word-prefixes of the stop words and demonyms of several words (the
+        # name table answers for the rest, see _starts).
+        self._small_heads = {
+            " ".join(words[:n])
+            for key in (*self._stops, *self._demonyms)
+            for words in [key.split(" ")]
+            for n in range(1, len(words))
+        }
         self._rows_cache: dict[str, list[tuple[_Row, int]]] = {}
 
     # --- opening -------------------------------------------------------------
@@ -311,6 +325,22 @@ class Gazetteer:
         self._kinds[key] = kind
         return kind
 
+    def _starts(self, head: str) -> bool:
+        """Whether some key of several words begins with head and a space.
+
+        Keys sort " " before every other character they hold, so the keys that
+        begin with head + " " are exactly those from head + " " up to head + "!".
+        """
+        hit = self._heads.get(head)
+        if hit is None:
+            hit = head in self._small_heads or (
+                self._con.execute(_HEAD, (head + " ", head + "!")).fetchone() is not None
+            )
+            if len(self._heads) > _CACHE_LIMIT:
+                self._heads.clear()
+            self._heads[head] = hit
+        return hit
+
     def candidates(self, name: str) -> list[Place]:
         """All places known by that name or alias, best-known first.
 
@@ -417,7 +447,7 @@ class Gazetteer:
     def _resolve_text(self, text: str) -> list[_Resolved]:
         """Recognise names, then resolve in passes: prominence alone, then with
         the text's clues and other places, then one sense per name per text."""
-        found = recognize.find(text, self._classify)
+        found = recognize.find(text, self._classify, self._starts)
         work: list[_Resolved] = []
         # Candidates and their capital and alternate indexes depend on the key
         # and cue alone: built once per distinct pair, shared (read-only) by

@@ -211,9 +211,18 @@ _CAP_WORD = re.compile(
     rf"(?<![\w{APOSTROPHES}{HYPHENS}])(?:(?:[{_UPPER}]\.)(?:{_LETTER}\.)+"
     rf"|[{_UPPER}]{_LETTER}*(?:[{HYPHENS}{APOSTROPHES}]{_LETTER}+)*)"
 )
+# The same words, found faster (the letter first, then the look behind it), and
+# the first letter of a word in any other capital letter.
+_SCAN = re.compile(
+    rf"[{_UPPER}](?<![\w{APOSTROPHES}{HYPHENS}][{_UPPER}])"
+    rf"(?:\.(?:{_LETTER}\.)+|{_LETTER}*(?:[{HYPHENS}{APOSTROPHES}]{_LETTER}+)*)"
+    rf"|(?<![\w{APOSTROPHES}{HYPHENS}])(?P<other>[^\W\d_\x00-\x7f{_UPPER}])"
+)
+_JOINERS = HYPHENS + APOSTROPHES
 _NEIGHBOUR_REACH = 48
 _PREV_WORD = re.compile(rf"(?<![\w{APOSTROPHES}{HYPHENS}])({_WORD.pattern})$")
 _NEXT_WORD = re.compile(rf"\W*?({_WORD.pattern})")
+_PREV_INITIALISM = re.compile(rf"(?<![\w{APOSTROPHES}{HYPHENS}])(?:[{_UPPER}]\.)(?:{_LETTER}\.)+$")
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;]|\n)[\s\"'“”‘’(\[]*$")
 
 
@@ -275,32 +284,72 @@ def tokenize(text: str) -> list[_Token]:
     return [_token(m.start(), m.group()) for m in _WORD.finditer(text)]
 
 
-def _name_tokens(text: str) -> list[_Token]:
-    """The words a name can involve: every capitalised word and the word either
-    side of it ("the Rivne region", "Bosnia and Herzegovina"), in text order.
+_SAME_LINE_GAP = re.compile(r"[^\S\n]+")
+_BEFORE_SPACE = " \t\n\r\xa0"  # what _word_before steps over
 
-    Lower-case prose between names is skipped, which is what makes a scan of a
-    long text fast; tokens that are not neighbours in the text are never
-    treated as adjacent, because adjacency is checked on the text itself.
+
+def _key_start(word: str) -> str | None:
+    """How a key of several words that begins with word begins once folded: word
+    folded as it is inside a longer span (no possessive dropped), or None when
+    folding does not keep it apart from what follows."""
+    probe = _fold(word + " x")
+    return probe[:-2] if probe.endswith(" x") else None
+
+
+def _tokens_at(text: str, start: int, word: str, prev: _Token | None) -> tuple[list[_Token], int]:
+    """The words a name starting at a capitalised word can involve: the word just
+    before it and the words after it, as far as each is separated from the one
+    before by white space on one line (at most MAX_NAME_TOKENS + 1 of them).
+
+    prev is the capitalised word before it, if any (a lower-case one is never
+    read). They are the words a scan of the whole text would make tokens there (the
+    capitalised words, a lower-case word right after one, a lower-case word
+    right before one), so matching on them gives the same answer; the index of
+    the index of the word's own token is returned with them.
     """
-    tokens: list[_Token] = []
-    last_end = -1
-    for m in _CAP_WORD.finditer(text):
-        start = m.start()
-        if start < last_end:
+    tokens: list[_Token] = [] if prev is None else [prev]
+    first = len(tokens)
+    tokens.append(_token(start, word))
+    pos = start + len(word)
+    after_cap = _CAP_WORD.match(text, start) is not None
+    n = len(text)
+    while len(tokens) - first <= MAX_NAME_TOKENS:
+        gap = _SAME_LINE_GAP.match(text, pos)
+        if gap is None:
+            break
+        p = gap.end()
+        cap = _CAP_WORD.match(text, p)
+        if cap is not None:
+            tok = _token(p, cap.group())
+            tokens.append(tok)
+            if tok.possessive:
+                break  # a possessive closes a name; nothing after it is read
+            pos, after_cap = cap.end(), True
             continue
-        if start > last_end:
-            before = _word_before(text, start, last_end)
-            if before is not None:
-                tokens.append(before)
-        word = m.group()
-        tokens.append(_token(start, word))
-        last_end = m.end()
-        after = _NEXT_WORD.match(text, last_end)
-        if after is not None and not after.group(1)[:1].isupper():
-            tokens.append(_token(after.start(1), after.group(1)))
-            last_end = after.end(1)
-    return tokens
+        w = _WORD.match(text, p)
+        if w is None:
+            break
+        word = w.group()
+        if after_cap and not word[:1].isupper():
+            tokens.append(_token(p, word))  # the word right after a capitalised one
+            if word not in CONNECTORS:
+                break  # the run ends here; this word is only read as the next one
+            pos, after_cap = w.end(), False
+            continue
+        # Otherwise a word is a token only as the one right before a capitalised word.
+        q = w.end()
+        while q < n and text[q] in _BEFORE_SPACE:
+            q += 1
+        if q == w.end() or _CAP_WORD.match(text, q) is None:
+            break
+        before = _word_before(text, q, pos)
+        if before is None or before.start != p:
+            break
+        tokens.append(before)
+        if not before.capitalised and before.text not in CONNECTORS:
+            break
+        pos, after_cap = w.end(), False
+    return tokens, first
 
 
 def sentence_initial(text: str, pos: int) -> bool:
@@ -327,44 +376,161 @@ def _is_dateline(text: str, tokens: list[_Token], i: int, j: int) -> bool:
     return _DATELINE_AFTER.match(text, last.start + len(last.text)) is not None
 
 
-def find(text: str, classify: Classify) -> list[Found]:
+def find(text: str, classify: Classify, starts: Callable[[str], bool] | None = None) -> list[Found]:
     """Recognise names in text: places and demonyms, in text order.
 
     ``classify(key)`` must return "place", "demonym", "stop" or None for a
-    folded key. Returned offsets satisfy ``text[f.start:f.end] == f.text``.
+    folded key. ``starts(head)``, when given, says whether some known key of
+    several words begins with the folded word head and a space: capitalised
+    words that are neither a name nor the start of one are then passed over
+    without a look at their neighbours, which is most of them. Returned
+    offsets satisfy ``text[f.start:f.end] == f.text``.
     """
     if not text:
         return []
-    tokens = _name_tokens(text)
-    raw: list[tuple[int, int, str, Kind]] = []  # token span i..j, key, kind
+    found: list[Found] = []
     # Surnames met in full ("Lloyd Austin"): alone later in the text they are
     # the person again ("Austin said"), unless a parent follows ("Austin, Texas").
     persons: set[str] = set()
-    i = 0
-    while i < len(tokens):
-        tok = tokens[i]
-        if not tok.capitalised:
-            i += 1
+    # Per distinct word: whether a name may begin with it, its key alone,
+    # whether it ends in a possessive, whether it is all capitals.
+    words: dict[str, tuple[bool, str, bool, bool]] = {}
+    consumed = 0  # end of the last name matched: words before it are spent
+    # The last capitalised token seen: the only word before a name that can
+    # make it part of a longer one.
+    cap_start = cap_end = -1
+    cap_word = ""
+    for m in _SCAN.finditer(text):
+        start = m.start()
+        if m.lastgroup is None:
+            word = m.group()
+            if start and text[start - 1] in _JOINERS and _in_token_word(text, start):
+                continue
+        else:
+            word = _before_capital(text, start)
+            if not word:
+                continue
+        prev: _Token | None = None
+        if cap_end >= 0 and cap_end < start:
+            gap = text[cap_end:start]
+            if gap == " " or (gap.isspace() and "\n" not in gap):
+                prev = _token(cap_start, cap_word)
+        cap_start, cap_end, cap_word = start, start + len(word), word
+        if start < consumed:
             continue
+        info = words.get(word)
+        if info is None:
+            possessive = len(word) > 3 and word[-1] == "s" and word[-2] in APOSTROPHES
+            all_caps = word.isupper() and sum(ch.isalpha() for ch in word) >= 2
+            key = _fold(word[:-2] if possessive else word)
+            ok = starts is None or _may_begin(word, key, possessive, classify, starts)
+            info = words[word] = (ok, key, possessive, all_caps)
+        if not info[0]:
+            continue
+        end = cap_end
+        if prev is None and not info[3]:
+            # The common case, decided without tokens: a word alone, no
+            # capitalised word before it, and after it punctuation, or a
+            # lower-case word that cannot join a name (or a possessive).
+            alone = info[2]
+            after: re.Match[str] | None = None
+            if not alone:
+                space = _SAME_LINE_GAP.match(text, end)
+                if space is None or not text[space.end() : space.end() + 1].isalpha():
+                    alone = True
+                elif not text[space.end()].isupper():
+                    after = _WORD.match(text, space.end())
+                    alone = after is not None and after.group() not in CONNECTORS
+            if alone:
+                key = info[1]
+                kind = classify(key)
+                if kind != "place" and kind != "demonym":
+                    continue
+                name_end = end - 2 if info[2] else end
+                if kind == "place" and key in persons and not text.startswith(",", name_end):
+                    continue
+                tokens = [_Token(start, name_end, word, info[2], True, False)]
+                if after is not None:
+                    tokens.append(_token(after.start(), after.group()))
+                found.append(_found(text, tokens, 0, 1, key, kind))
+                continue
+        tokens, i = _tokens_at(text, start, word, prev)
         hit = _longest_match(text, tokens, i, classify)
         if hit is None:
-            i += 1
             continue
         j, key, kind = hit
+        last = tokens[j - 1]
+        consumed = last.start + len(last.text)
         if kind == "place":
             verdict = _part_of_longer_name(text, tokens, i, j, classify)
             if verdict == "surname":
                 persons.add(key)
             if verdict:
-                i = j
                 continue
-            if key in persons and not text.startswith(",", tokens[j - 1].end):
-                i = j
+            if key in persons and not text.startswith(",", last.end):
                 continue
         if kind in ("place", "demonym"):
-            raw.append((i, j, key, kind))
-        i = j
-    return _attach_cues(text, tokens, raw)
+            found.append(_found(text, tokens, i, j, key, kind))
+    _share_plural_cues(text, found)
+    return _relate(text, found)
+
+
+def _in_token_word(text: str, start: int) -> bool:
+    """Whether the capitalised part at start of a joined word ("ez-Zor") lies in a
+    word the scan takes whole: the one right after a capitalised word or right
+    before one."""
+    w_start = start - 1
+    while w_start > 0 and (text[w_start - 1].isalpha() or text[w_start - 1] in _JOINERS):
+        w_start -= 1
+    while text[w_start] in _JOINERS:
+        w_start += 1
+    w = _WORD.match(text, w_start)
+    if w is None or w.end() <= start:
+        return False
+    if _before_capital(text, w_start, any_case=True):
+        return True
+    k = w_start - 1
+    while k >= 0 and not (text[k].isalnum() or text[k] == "_"):
+        k -= 1
+    if k < 0 or k == w_start - 1 or not text[k].isalpha():
+        return False
+    prev = _PREV_WORD.search(text, max(0, k + 1 - _NEIGHBOUR_REACH), k + 1)
+    if prev is None:
+        return False
+    cap = _CAP_WORD.match(text, prev.start(1))
+    return cap is not None and cap.end() == k + 1 and not w.group()[:1].isupper()
+
+
+def _before_capital(text: str, start: int, any_case: bool = False) -> str:
+    """The word at start if it stands right before a capitalised word (a token
+    whatever its script) and is capitalised (unless any_case), else ""."""
+    w = _WORD.match(text, start)
+    if w is None or not (any_case or w.group()[:1].isupper()):
+        return ""
+    q = end = w.end()
+    while q < len(text) and text[q] in _BEFORE_SPACE:
+        q += 1
+    if q == end or _CAP_WORD.match(text, q) is None:
+        return ""
+    before = _word_before(text, q, 0)
+    return (
+        w.group()
+        if before is not None and before.start == start and before.text == w.group()
+        else ""
+    )
+
+
+def _may_begin(
+    word: str, key: str, possessive: bool, classify: Classify, starts: Callable[[str], bool]
+) -> bool:
+    """Whether a name can start at a capitalised word: its key alone is a place
+    or a demonym, or (unless its possessive closes it) the start of a longer key."""
+    if classify(key) in ("place", "demonym"):
+        return True
+    if possessive:
+        return False
+    head = _key_start(word)
+    return head is None or starts(head)
 
 
 def _longest_match(
@@ -497,29 +663,23 @@ def _may_cue(before: str) -> bool:
     return words[-1] == "the" and len(words) > 1 and words[-2] in _CUE_ENDINGS
 
 
-def _attach_cues(
-    text: str, tokens: list[_Token], raw: list[tuple[int, int, str, Kind]]
-) -> list[Found]:
-    """Turn token matches into Found records with their cues and relations."""
-    found: list[Found] = []
-    for i, j, key, kind in raw:
-        start, end = tokens[i].start, tokens[j - 1].end
-        cue = None
-        near = False
-        if kind == "place":
-            if j < len(tokens) and fold(tokens[j].text) in ADMIN_CUES:
-                nxt = tokens[j]
-                if _only_space_between(text, tokens[j - 1], nxt) and not tokens[j - 1].possessive:
-                    cue = "admin"
-                    end = nxt.end
-            before = text[max(0, start - 40) : start]
-            if _may_cue(before):
-                if cue is None and _CITY_BEFORE.search(before):
-                    cue = "city"
-                near = bool(_NEAR_BEFORE.search(before))
-        found.append(Found(start, end, text[start:end], key, kind, cue, near))
-    _share_plural_cues(text, found)
-    return _relate(text, found)
+def _found(text: str, tokens: list[_Token], i: int, j: int, key: str, kind: Kind) -> Found:
+    """A match of tokens i..j as a Found record with its cues."""
+    start, end = tokens[i].start, tokens[j - 1].end
+    cue = None
+    near = False
+    if kind == "place":
+        if j < len(tokens) and _fold(tokens[j].text) in ADMIN_CUES:
+            nxt = tokens[j]
+            if _only_space_between(text, tokens[j - 1], nxt) and not tokens[j - 1].possessive:
+                cue = "admin"
+                end = nxt.end
+        before = text[max(0, start - 40) : start]
+        if _may_cue(before):
+            if cue is None and _CITY_BEFORE.search(before):
+                cue = "city"
+            near = bool(_NEAR_BEFORE.search(before))
+    return Found(start, end, text[start:end], key, kind, cue, near)
 
 
 def _share_plural_cues(text: str, found: list[Found]) -> None:

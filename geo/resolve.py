@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol, overload
+from typing import Any, Protocol, overload
 
 from geo.geometry import EARTH_RADIUS_KM, haversine_km
 
@@ -215,6 +215,7 @@ class _ContextIndex:
     __slots__ = (
         "by_cell",
         "by_unit",
+        "cells",
         "countries",
         "key_countries",
         "key_sizes",
@@ -227,20 +228,22 @@ class _ContextIndex:
     def __init__(self, entries: Sequence[tuple[str, PlaceLike]]) -> None:
         self.keys = [k for k, _ in entries]
         self.places = [p for _, p in entries]
-        # What the scan reads of each place, read once: its key, country,
-        # admin-1, whether it is a town, its longitude and its latitude in radians.
-        self.rows: list[tuple[str, str, str | None, bool, float, float]] = []
+        # What the scan reads of each town, read once: its key, country,
+        # admin-1, its longitude and its latitude in radians.
+        self.rows: dict[int, tuple[str, str, str | None, float, float]] = {}
         self.by_unit: dict[tuple[str, str], list[int]] = {}
         self.by_cell: dict[tuple[int, int, int], list[int]] = {}
         self.countries: dict[str, int] = {}
         self.key_countries: dict[str, dict[str, int]] = {}
         self.key_sizes: dict[str, int] = {}
-        self.nearby_cache: dict[tuple[object, object], tuple[int, ...]] = {}
+        self.nearby_cache: dict[
+            tuple[int, int, int], list[tuple[int, str, str, str | None, float, float]]
+        ] = {}
+        self.cells: dict[tuple[float, float], tuple[int, int, int]] = {}
         for pos, (key, other) in enumerate(entries):
             self.key_sizes[key] = self.key_sizes.get(key, 0) + 1
             lat, lon = other.latitude, other.longitude
             is_city = other.feature == "city"
-            self.rows.append((key, other.country, other.admin1, is_city, lon, math.radians(lat)))
             if other.country:
                 self.countries[other.country] = self.countries.get(other.country, 0) + 1
                 mine = self.key_countries.setdefault(key, {})
@@ -251,22 +254,22 @@ class _ContextIndex:
                 self.by_unit.setdefault((other.country, other.admin1), []).append(pos)
             if is_city:
                 self.by_cell.setdefault(_cell(lat, lon), []).append(pos)
+                self.rows[pos] = (key, other.country, other.admin1, lon, math.radians(lat))
 
-    def nearby(
-        self, unit: tuple[str, str] | None, cell: tuple[int, int, int] | None
-    ) -> tuple[int, ...]:
-        """Positions, in list order, of the places that may agree with a candidate
-        of that admin-1 and cell; shared by every candidate there."""
-        hit = self.nearby_cache.get((unit, cell))
+    def towns_near(
+        self, cell: tuple[int, int, int]
+    ) -> list[tuple[int, str, str, str | None, float, float]]:
+        """The towns in a cell and its neighbours, in list order, as (position,
+        key, country, admin-1, longitude, latitude in radians); shared by every
+        candidate in that cell."""
+        hit = self.nearby_cache.get(cell)
         if hit is None:
-            found: set[int] = set()
-            if unit is not None:
-                found.update(self.by_unit.get(unit, ()))
-            if cell is not None:
-                a, b, c = cell
-                for da, db, dc in _NEIGHBOURS:
-                    found.update(self.by_cell.get((a + da, b + db, c + dc), ()))
-            hit = self.nearby_cache[(unit, cell)] = tuple(sorted(found))
+            found: list[int] = []
+            a, b, c = cell
+            for da, db, dc in _NEIGHBOURS:
+                found.extend(self.by_cell.get((a + da, b + db, c + dc), ()))
+            rows = self.rows
+            hit = self.nearby_cache[cell] = [(pos, *rows[pos]) for pos in sorted(found)]
         return hit
 
 
@@ -323,61 +326,101 @@ class Context(Sequence[PlaceLike]):
         return iter(self._list())
 
     def points(self, place: PlaceLike) -> tuple[float, str]:
-        """``_context_points`` over this context, from the few places that can agree.
+        """``_context_points`` over this context, from the few places that can agree."""
+        best, win, same = self.score(place)
+        return best, self.reason(place, win, same)
+
+    def reason(self, place: PlaceLike, win: int, same_country: bool) -> str:
+        """Why ``score`` gave its points: the agreeing place, else the country."""
+        why = _agreement(place, self._index.places[win])[1] if win >= 0 else ""
+        if same_country:
+            why = why or f"in {place.country} like the other places"
+        return why
+
+    def score(self, place: PlaceLike) -> tuple[float, int, bool]:
+        """The points of ``_context_points`` without their reason: the points, the
+        position of the place that gave them (the first to reach the best, as
+        the plain loop would name it; -1 for none) and whether the same-country
+        bonus was added. ``reason`` words them, for the one candidate that needs it.
 
         The loop repeats ``_agreement``'s arithmetic (same operations, so the
-        same floats) without building its reason; the first place reaching the
-        best points, which is the one the plain loop would name, is then
-        scored by ``_agreement`` itself.
+        same floats) over the few places that can agree.
         """
         ix, ex = self._index, self._exclude
         country, admin1 = place.country, place.admin1
-        is_city = place.feature == "city"
-        unit = (country, admin1) if admin1 is not None else None
-        cell = _cell(place.latitude, place.longitude) if is_city and ix.by_cell else None
         best = 0.0
-        why = ""
-        order = ix.nearby(unit, cell) if unit is not None or cell is not None else ()
-        if order:
-            lat1, lon1 = place.latitude, place.longitude
+        win = -1
+        # Any place of the same admin-1 gives SAME_ADMIN1: the first one names it.
+        if admin1 is not None:
+            for pos in ix.by_unit.get((country, admin1), ()):
+                if ix.keys[pos] != ex:
+                    best, win = SAME_ADMIN1, pos
+                    break
+        if place.feature == "city" and ix.by_cell:
+            spot = (place.latitude, place.longitude)
+            cell = ix.cells.get(spot)
+            if cell is None:
+                cell = ix.cells[spot] = _cell(*spot)
+            lat1, lon1 = spot
             p1 = math.radians(lat1)
             cos_p1 = math.cos(p1)
-            rows = ix.rows
-            win = -1
-            for pos in order:
-                key, o_country, o_admin1, o_city, o_lon, p2 = rows[pos]
-                if key == ex:
+            # Towns further than REGIONAL_KM give distance nothing, and admin-1
+            # nothing the first place of the admin-1 has not given already.
+            for pos, key, o_country, o_admin1, o_lon, p2 in ix.towns_near(cell):
+                dp = p2 - p1
+                if dp > _MAX_DLAT_RAD or dp < -_MAX_DLAT_RAD or key == ex:
+                    continue
+                dl = math.radians(o_lon - lon1)
+                a = math.sin(dp / 2) ** 2 + cos_p1 * math.cos(p2) * math.sin(dl / 2) ** 2
+                d = 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+                if d <= NEAR_KM:
+                    by_distance = NEAR_POINTS
+                elif d <= REGIONAL_KM:
+                    by_distance = REGIONAL_POINTS
+                else:
                     continue
                 by_unit = (
                     SAME_ADMIN1
                     if o_admin1 is not None and admin1 == o_admin1 and country == o_country
                     else 0.0
                 )
-                by_distance = 0.0
-                if o_city and is_city:
-                    dp = p2 - p1
-                    if -_MAX_DLAT_RAD <= dp <= _MAX_DLAT_RAD:
-                        dl = math.radians(o_lon - lon1)
-                        a = math.sin(dp / 2) ** 2 + cos_p1 * math.cos(p2) * math.sin(dl / 2) ** 2
-                        d = 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
-                        if d <= NEAR_KM:
-                            by_distance = NEAR_POINTS
-                        elif d <= REGIONAL_KM:
-                            by_distance = REGIONAL_POINTS
                 pts = max(by_unit, by_distance) + (0.25 if by_unit and by_distance else 0.0)
-                if pts > best:
+                if pts > best or (pts == best and pos < win):
                     best, win = pts, pos
                     if pts >= _TOP_POINTS:
                         break
-            if win >= 0:
-                best, why = _agreement(place, ix.places[win])
         total = ix.countries.get(country, 0)
         if ex is not None:
             total -= ix.key_countries.get(ex, {}).get(country, 0)
-        if total > 0 and country:
+        same = total > 0 and bool(country)
+        if same:
             best += SAME_COUNTRY
-            why = why or f"in {place.country} like the other places"
-        return best, why
+        return best, win, same
+
+
+# How decide words a candidate's context points once it needs to: a reason
+# already worded, a Context's (context, winner, same country), or weak context
+# that beat the full one ("weak", full, weak).
+_Why = Any
+
+
+def _scored_points(place: PlaceLike, context: Sequence[PlaceLike]) -> tuple[float, _Why]:
+    """``_context_points`` with the reason left unworded where that is cheaper."""
+    if isinstance(context, Context):
+        best, win, same = context.score(place)
+        return best, (context, win, same)
+    return _context_points(place, context)
+
+
+def _word(place: PlaceLike, why: _Why) -> str:
+    """The reason of ``_scored_points``, worded."""
+    if isinstance(why, str):
+        return why
+    if why[0] == "weak":
+        full = _word(place, why[1])
+        return full or f"fits the text's other names ({_word(place, why[2])})"
+    context, win, same = why
+    return str(context.reason(place, win, same))
 
 
 def decide(query: str, candidates: Sequence[PlaceLike], ev: Evidence) -> Decision:
@@ -435,21 +478,22 @@ def decide(query: str, candidates: Sequence[PlaceLike], ev: Evidence) -> Decisio
             )
         ]
 
-    scored: list[tuple[float, int, str]] = []
+    scored: list[tuple[float, int, _Why]] = []
     for i in pool:
         place = candidates[i]
-        pts, why = _context_points(place, ev.context)
+        pts, why = _scored_points(place, ev.context)
         # Weak context counts only when it beats the full context, which it
         # cannot once pts reaches its ceiling: then it is not worth scoring.
         if ev.weak_context and pts < _WEAK_CEILING:
-            weak, weak_why = _context_points(place, ev.weak_context)
+            weak, weak_why = _scored_points(place, ev.weak_context)
             if weak * WEAK_CONTEXT > pts:
-                pts, why = weak * WEAK_CONTEXT, why or f"fits the text's other names ({weak_why})"
+                pts, why = weak * WEAK_CONTEXT, ("weak", why, weak_why)
         base = prior(place, i in ev.capitals, i in ev.alternates)
         scored.append((base + pts, i, why))
     scored.sort(key=lambda s: -s[0])
     ranked = tuple(i for _, i, _ in scored)
-    top_score, top, why = scored[0]
+    top_score, top, top_why = scored[0]
+    why = _word(candidates[top], top_why)
     place = candidates[top]
     precision = _precision(place, ev)
     basis = "; ".join(hard) if hard else ""
