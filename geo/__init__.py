@@ -30,7 +30,15 @@ if TYPE_CHECKING:
     from geo.extract import extract_article, extract_events
     from geo.formats import export_dataset, import_dataset
     from geo.gazetteer import Gazetteer, Mention, Place, Resolution
-    from geo.maps import MapContext, build_map, reference_places, region_extents
+    from geo.maps import (
+        MapContext,
+        base_map,
+        build_map,
+        events_layer,
+        layer_payload_bytes,
+        reference_places,
+        region_extents,
+    )
 
 # Public name -> module that defines it.
 _EXPORTS = {
@@ -48,9 +56,11 @@ _EXPORTS = {
     "Place": "geo.gazetteer",
     "Resolution": "geo.gazetteer",
     "actors_of": "geo.events",
+    "base_map": "geo.maps",
     "build_map": "geo.maps",
     "empty_events": "geo.events",
     "events_geojson": "geo.export",
+    "events_layer": "geo.maps",
     "evidence": "geo.articles",
     "filter_events": "geo.events",
     "map_html": "geo.export",
@@ -69,6 +79,7 @@ _EXPORTS = {
     "extract_events": "geo.extract",
     "import_dataset": "geo.formats",
     "export_dataset": "geo.formats",
+    "layer_payload_bytes": "geo.maps",
 }
 
 __all__ = [
@@ -86,9 +97,11 @@ __all__ = [
     "Place",
     "Resolution",
     "actors_of",
+    "base_map",
     "build_map",
     "empty_events",
     "events_geojson",
+    "events_layer",
     "evidence",
     "filter_events",
     "map_html",
@@ -107,6 +120,7 @@ __all__ = [
     "extract_events",
     "import_dataset",
     "export_dataset",
+    "layer_payload_bytes",
 ]
 
 

@@ -9,19 +9,22 @@ can close the script tag) and the browser builds every popup with
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import folium
+import numpy as np
 import pandas as pd
-from branca.element import MacroElement
+from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from geo import assets
+from geo.aggregate import by_size, grid_groups, summarise, top_groups, type_names
 from geo.events import GEO_PRECISIONS, date_windows
+from geo.fullscreen import FULLSCREEN_CSS, FULLSCREEN_JS
 from geo.geometry import haversine_km
+from geo.heat import HEAT_JS
 
 if TYPE_CHECKING:
     from geo.gazetteer import Gazetteer, Place
@@ -46,6 +49,13 @@ FIT_RADIUS_CAP_KM = 100.0
 """The most of an area's radius that the initial view makes room for."""
 
 DEFAULT_CENTER = (48.5, 31.5)
+
+MAX_MARKERS = 3000
+"""Past this many placed events, events_layer sends groups instead of events."""
+MAX_AREAS = 500
+"""The most region or country areas a grouped layer draws (the largest groups)."""
+AGGREGATE_NOTE = "Grouped: narrow the filters or zoom in to see single events."
+"""The last line of a group's popup (never 'Event <id>': that line names one event)."""
 
 
 def region_extents(events: pd.DataFrame, gazetteer: Gazetteer) -> dict[str, float]:
@@ -236,147 +246,346 @@ def decode_records(table: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-class EventsLayer(MacroElement):
-    """Draws events: dots for places, rings for 'near', areas for regions and countries."""
-
-    _template = Template(
-        """
-{% macro script(this, kwargs) %}
-(function () {
-  var map = {{ this._parent.get_name() }};
-  var events = (function (table) {
-    // Columns, each a list of values or {"values": uniques, "codes": indexes}.
-    var names = Object.keys(table.columns), rows = [];
-    for (var i = 0; i < table.n; i++) {
-      var e = {};
-      names.forEach(function (k) {
-        var c = table.columns[k];
-        e[k] = Array.isArray(c) ? c[i] : c.values[c.codes[i]];
-      });
-      rows.push(e);
-    }
-    return rows;
-  })({{ this.payload }});
-  var legendTypes = {{ this.legend }};
-  var cluster = L.markerClusterGroup({maxClusterRadius: 35, spiderfyOnMaxZoom: true,
-                                      showCoverageOnHover: false});
-  var areas = L.featureGroup();
-  function add(parent, tag, text, cls) {
-    var node = document.createElement(tag);
-    if (text !== undefined && text !== null && text !== "") { node.textContent = String(text); }
-    if (cls) { node.className = cls; }
-    parent.appendChild(node);
-    return node;
-  }
-  function row(parent, label, value) {
-    if (value === undefined || value === null || value === "") { return; }
-    var line = add(parent, "div", null, "nm-row");
-    add(line, "span", label + ": ", "nm-label");
-    add(line, "span", value);
-  }
-  function popup(e) {
-    var box = document.createElement("div");
-    box.className = "nm-popup";
-    box.setAttribute("data-event-id", e.id);
-    add(box, "div", e.type + (e.sub ? " / " + e.sub : ""), "nm-title");
-    row(box, "Date", e.date);
-    row(box, "Place", e.place);
-    row(box, "Placed", e.where + (e.gid ? " (GeoNames " + e.gid + ")" : ""));
-    row(box, "Actors", e.actors);
-    row(box, "Fatalities", e.fatalities);
-    row(box, "Notes", e.notes);
-    row(box, "Tags", e.tags);
-    if (e.evidence) { add(box, "blockquote", e.evidence, "nm-evidence"); }
-    var src = add(box, "div", null, "nm-row");
-    add(src, "span", "Source: ", "nm-label");
-    if (/^https?:\\/\\//i.test(e.url)) {
-      var a = add(src, "a", e.source || e.url);
-      a.href = e.url; a.target = "_blank"; a.rel = "noopener noreferrer";
-    } else {
-      add(src, "span", (e.source || "not recorded") + (e.url ? " (" + e.url + ")" : ""));
-    }
-    add(box, "div", "Event " + e.id, "nm-id");
-    return box;
-  }
-  var entries = events.map(function (e) {
-    var style = {color: "#222", weight: 1, fillColor: e.colour, fillOpacity: 0.9, radius: 7};
-    var area = null;
-    if (e.gp === 2) {
-      style = {color: e.colour, weight: 3, dashArray: "4 3", fillColor: "#fff",
-               fillOpacity: 0.6, radius: 9};
-    } else if (e.gp >= 3) {
-      area = L.circle([e.lat, e.lon], {radius: e.r, color: e.colour, weight: 2,
-                                       dashArray: "6 6", fillColor: e.colour,
-                                       fillOpacity: 0.08, className: "nm-area"});
-      area.bindPopup(function () { return popup(e); }, {maxWidth: 380});
-      style = {color: e.colour, weight: 3, fillColor: "#fff", fillOpacity: 0.6, radius: 11};
-    }
-    if (e.dp !== "day") {  // the date is uncertain: draw it fainter
-      style.fillOpacity = style.fillOpacity / 2;
-      style.opacity = 0.6;
-    }
-    style.className = "nm-event nm-gp" + e.gp + (e.dp !== "day" ? " nm-uncertain" : "");
-    var marker = L.circleMarker([e.lat, e.lon], style);
-    marker.bindPopup(function () { return popup(e); }, {maxWidth: 380});
-    marker.bindTooltip(e.place + " · " + e.day);
-    return {event: e, marker: marker, area: area};
-  });
-  // Draw the events that pass `keep` (all by default); a timeline calls this again.
-  map.nmShow = function (keep) {
-    cluster.clearLayers();
-    areas.clearLayers();
-    var shown = entries.filter(function (x) { return !keep || keep(x.event); });
-    cluster.addLayers(shown.map(function (x) { return x.marker; }));
-    shown.forEach(function (x) { if (x.area) { areas.addLayer(x.area); } });
-    map.getContainer().setAttribute("data-events-drawn", String(shown.length));
-    return shown.length;
-  };
-  map.nmTotal = entries.length;
-  areas.addTo(map);
-  cluster.addTo(map);
-  map.nmShow(null);
-  var legend = L.control({position: "bottomright"});
-  legend.onAdd = function () {
-    var box = L.DomUtil.create("div", "nm-legend");
-    add(box, "div", "Event type", "nm-title");
-    legendTypes.forEach(function (t) {
-      var line = add(box, "div", null, "nm-row");
-      var swatch = add(line, "span", null, "nm-swatch");
-      swatch.style.background = t[1];
-      add(line, "span", t[0]);
+_HELPERS_JS = """
+var nm = L.nm = L.nm || {};
+nm.add = function (parent, tag, text, cls) {
+  var node = document.createElement(tag);
+  if (text !== undefined && text !== null && text !== "") { node.textContent = String(text); }
+  if (cls) { node.className = cls; }
+  parent.appendChild(node);
+  return node;
+};
+nm.row = function (parent, label, value) {
+  if (value === undefined || value === null || value === "") { return; }
+  var line = nm.add(parent, "div", null, "nm-row");
+  nm.add(line, "span", label + ": ", "nm-label");
+  nm.add(line, "span", value);
+};
+// A popup's lines as text: what streamlit-folium reports for a click (it reads
+// innerText of the popup content, which here is a function building the node).
+nm.text = function (box) {
+  return Array.prototype.map.call(box.childNodes, function (n) { return n.textContent; })
+    .join("\\n");
+};
+nm.content = function (build) {
+  var content = function () { return build(); };
+  Object.defineProperty(content, "innerText", {get: function () { return nm.text(build()); }});
+  return content;
+};
+nm.tip = function (text) { return function () { return document.createTextNode(text); }; };
+// Columns, each a list of values or {"values": uniques, "codes": indexes}.
+nm.decode = function (table) {
+  var names = Object.keys(table.columns), rows = [];
+  for (var i = 0; i < table.n; i++) {
+    var e = {};
+    names.forEach(function (k) {
+      var c = table.columns[k];
+      e[k] = Array.isArray(c) ? c[i] : c.values[c.codes[i]];
     });
-    add(box, "div", "● the place  ◌ near it  ◯ region / country", "nm-key");
-    add(box, "div", "faint: date known only to the week or month", "nm-key");
-    L.DomEvent.disableClickPropagation(box);
-    return box;
-  };
-  legend.addTo(map);
-})();
-{% endmacro %}
-{% macro header(this, kwargs) %}
-<style>
+    rows.push(e);
+  }
+  return rows;
+};
+nm.day = function (n) {
+  return n === null || n === undefined ? "" : new Date(n * 864e5).toISOString().slice(0, 10);
+};
+nm.eventPopup = function (e) {
+  var box = document.createElement("div");
+  box.className = "nm-popup";
+  box.setAttribute("data-event-id", e.id);
+  nm.add(box, "div", e.type + (e.sub ? " / " + e.sub : ""), "nm-title");
+  nm.row(box, "Date", e.date);
+  nm.row(box, "Place", e.place);
+  nm.row(box, "Placed", e.where + (e.gid ? " (GeoNames " + e.gid + ")" : ""));
+  nm.row(box, "Actors", e.actors);
+  nm.row(box, "Fatalities", e.fatalities);
+  nm.row(box, "Notes", e.notes);
+  nm.row(box, "Tags", e.tags);
+  if (e.evidence) { nm.add(box, "blockquote", e.evidence, "nm-evidence"); }
+  var src = nm.add(box, "div", null, "nm-row");
+  nm.add(src, "span", "Source: ", "nm-label");
+  if (/^https?:\\/\\//i.test(e.url)) {
+    var a = nm.add(src, "a", e.source || e.url);
+    a.href = e.url; a.target = "_blank"; a.rel = "noopener noreferrer";
+  } else {
+    nm.add(src, "span", (e.source || "not recorded") + (e.url ? " (" + e.url + ")" : ""));
+  }
+  nm.add(box, "div", "Event " + e.id, "nm-id");  // last line: the dashboard reads the id here
+  return box;
+};
+// One event: a dot for the place, a ring for 'near', a dot and an area for regions.
+nm.entry = function (e, chosen) {
+  var style = {color: "#222", weight: 1, fillColor: e.colour, fillOpacity: 0.9, radius: 7};
+  var area = null;
+  var popup = nm.content(function () { return nm.eventPopup(e); });
+  if (e.gp === 2) {
+    style = {color: e.colour, weight: 3, dashArray: "4 3", fillColor: "#fff",
+             fillOpacity: 0.6, radius: 9};
+  } else if (e.gp >= 3) {
+    area = L.circle([e.lat, e.lon], {radius: e.r, color: e.colour, weight: 2, dashArray: "6 6",
+                                     fillColor: e.colour, fillOpacity: 0.08,
+                                     className: "nm-area"});
+    area.nmEventId = e.id;
+    area.bindPopup(popup, {maxWidth: 380});
+    style = {color: e.colour, weight: 3, fillColor: "#fff", fillOpacity: 0.6, radius: 11};
+  }
+  if (e.dp !== "day") {  // the date is uncertain: draw it fainter
+    style.fillOpacity = style.fillOpacity / 2;
+    style.opacity = 0.6;
+  }
+  if (chosen) {  // the selected event: larger, with a heavy outline
+    style.color = "#111"; style.weight = 4; style.opacity = 1; style.radius += 4;
+    style.dashArray = null;
+  }
+  style.className = "nm-event nm-gp" + e.gp + (e.dp !== "day" ? " nm-uncertain" : "") +
+    (chosen ? " nm-selected" : "");
+  var marker = L.circleMarker([e.lat, e.lon], style);
+  marker.nmEventId = e.id;
+  marker.bindPopup(popup, {maxWidth: 380});
+  marker.bindTooltip(nm.tip(e.place + " · " + e.day));
+  return {event: e, marker: marker, area: area, chosen: chosen};
+};
+nm.groupPopup = function (g, i, info, area) {
+  var box = document.createElement("div");
+  box.className = "nm-popup nm-group-popup";
+  var n = g.count[i].toLocaleString("en");
+  nm.add(box, "div", n + (area ? " region- or country-level events here" : " events in this area"),
+         "nm-title");
+  var k = info.types.length, counts = [];
+  for (var t = 0; t < k; t++) {
+    if (g.byType[i * k + t]) { counts.push([g.byType[i * k + t], t]); }
+  }
+  counts.sort(function (a, b) { return b[0] - a[0] || a[1] - b[1]; });
+  counts.forEach(function (c) {
+    var line = nm.add(box, "div", null, "nm-row");
+    nm.add(line, "span", null, "nm-swatch").style.background = info.colours[c[1]];
+    nm.add(line, "span", (info.types[c[1]] || "(no type)") + ": " + c[0].toLocaleString("en"));
+  });
+  var first = nm.day(g.first[i]), last = nm.day(g.last[i]);
+  nm.row(box, "Dates", first === last ? first : (first || "?") + " to " + (last || "?"));
+  var places = [];
+  for (var j = g.placeStart[i]; j < g.placeStart[i + 1]; j++) {
+    places.push(g.places[g.placeName[j]] + " (" + g.placeCount[j].toLocaleString("en") + ")");
+  }
+  nm.row(box, "Top places", places.join(", "));
+  nm.add(box, "div", info.note, "nm-note");
+  return box;
+};
+// Groups of events: a circle sized by the count (or the region's area), coloured by
+// the most frequent type.
+nm.groupShapes = function (g, info, area) {
+  var most = 1, shapes = [];
+  g.count.forEach(function (n) { most = Math.max(most, n); });
+  g.count.forEach(function (n, i) {
+    var colour = info.colours[g.dom[i]];
+    var shape = area
+      ? L.circle([g.lat[i], g.lon[i]], {radius: g.r[i], color: colour, weight: 2,
+                                        dashArray: "6 6", fillColor: colour, fillOpacity: 0.08,
+                                        className: "nm-area nm-group-area"})
+      : L.circleMarker([g.lat[i], g.lon[i]], {radius: 5 + 19 * Math.sqrt(n / most),
+                                              color: "#333", weight: 1, fillColor: colour,
+                                              fillOpacity: 0.7, className: "nm-group"});
+    shape.bindPopup(nm.content(function () { return nm.groupPopup(g, i, info, area); }),
+                    {maxWidth: 380});
+    shape.bindTooltip(nm.tip(n.toLocaleString("en") + (n === 1 ? " event" : " events")));
+    shapes.push(shape);
+  });
+  return shapes;
+};
+"""
+
+_CHROME_CSS = """
 .nm-popup { font: 13px/1.4 system-ui, sans-serif; max-width: 360px; }
 .nm-popup .nm-title, .nm-legend .nm-title { font-weight: 600; margin-bottom: 4px; }
 .nm-label { color: #555; }
 .nm-evidence { margin: 6px 0; padding: 4px 8px; border-left: 3px solid #999;
                color: #333; font-style: italic; }
 .nm-id { color: #888; font-size: 11px; margin-top: 4px; }
+.nm-note { color: #555; font-size: 12px; margin-top: 6px; font-style: italic; }
 .nm-legend { background: rgba(255,255,255,0.92); padding: 6px 10px; border-radius: 4px;
              font: 12px/1.5 system-ui, sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.3); }
 .nm-swatch { display: inline-block; width: 12px; height: 12px; border-radius: 50%;
              margin-right: 6px; vertical-align: -1px; border: 1px solid #222; }
 .nm-key { color: #555; margin-top: 4px; }
-</style>
+.nm-legend .nm-group-key { display: none; }
+.nm-aggregated .nm-legend .nm-group-key { display: block; }
+.leaflet-control-layers { font: 13px/1.5 system-ui, sans-serif; }
+"""
+
+
+class MapChrome(MacroElement):
+    """What stays while filters change: legend, layer control, full-screen button, and the
+    browser code every events layer uses (popups, shapes, the heat layer)."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function () {
+  var map = {{ this._parent.get_name() }};
+  var legendTypes = {{ this.legend }};
+  {{ this.helpers }}
+  {{ this.heat }}
+  // One layer control for the page's life: each events layer swaps its overlays in,
+  // and the reader's choice of overlays outlives the swap.
+  // Which event's popup the reader closed last: a redrawn layer does not reopen it.
+  map.on("popupopen", function () { map.nmClosedEvent = null; });
+  map.on("popupclose", function (ev) {
+    var id = ev.popup.nmEventId || (ev.popup._source && ev.popup._source.nmEventId);
+    if (!map.nmSwapping && id) { map.nmClosedEvent = id; }
+  });
+  map.nmOverlayState = {Events: true, Areas: true, Heat: false};
+  map.nmControl = L.control.layers(null, null, {collapsed: false, position: "topright"});
+  map.nmControl.addTo(map);
+  map.on("overlayadd overlayremove", function (ev) {
+    if (!map.nmSwapping && ev.name in map.nmOverlayState) {
+      map.nmOverlayState[ev.name] = ev.type === "overlayadd";
+    }
+  });
+  map.nmSetOverlays = function (overlays) {
+    map.nmSwapping = true;
+    var old = map.nmOverlays || {};
+    Object.keys(old).forEach(function (name) {
+      map.nmControl.removeLayer(old[name]);
+      map.removeLayer(old[name]);
+    });
+    map.nmOverlays = overlays || {};
+    Object.keys(map.nmOverlays).forEach(function (name) {
+      if (map.nmOverlayState[name] !== false) { map.addLayer(map.nmOverlays[name]); }
+      map.nmControl.addOverlay(map.nmOverlays[name], name);
+    });
+    map.nmSwapping = false;
+  };
+  var legend = L.control({position: "bottomright"});
+  legend.onAdd = function () {
+    var box = L.DomUtil.create("div", "nm-legend");
+    nm.add(box, "div", "Event type", "nm-title");
+    legendTypes.forEach(function (t) {
+      var line = nm.add(box, "div", null, "nm-row");
+      nm.add(line, "span", null, "nm-swatch").style.background = t[1];
+      nm.add(line, "span", t[0]);
+    });
+    nm.add(box, "div", "● the place  ◌ near it  ◯ region / country", "nm-key");
+    nm.add(box, "div", "faint: date known only to the week or month", "nm-key");
+    nm.add(box, "div", "large circles: events grouped by area, sized by count",
+           "nm-key nm-group-key");
+    L.DomEvent.disableClickPropagation(box);
+    return box;
+  };
+  legend.addTo(map);
+  {{ this.fullscreen }}(map);
+})();
+{% endmacro %}
+{% macro header(this, kwargs) %}
+<style>{{ this.css }}</style>
 {% endmacro %}
 """
     )
 
-    def __init__(self, records: list[dict[str, Any]], legend: list[tuple[str, str]]) -> None:
+    def __init__(self, legend: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self._name = "MapChrome"
+        self.legend = safe_json(legend)
+        self.helpers = _HELPERS_JS
+        self.heat = HEAT_JS
+        self.fullscreen = FULLSCREEN_JS
+        self.css = _CHROME_CSS + FULLSCREEN_CSS
+
+
+class EventsLayer(MacroElement):
+    """Draws the events given (or their groups) into the overlays of a map from base_map.
+
+    Its parent is a FeatureGroup (or the map): the overlays join the map when
+    that parent does and leave with it, so streamlit-folium can swap one
+    events layer for the next without touching the map's view or controls.
+    """
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function () {
+  var parent = {{ this._parent.get_name() }};
+  var data = {{ this.payload }};
+  var nm = L.nm;
+  var info = {types: data.types, colours: data.colours, note: data.note};
+  var cluster = L.markerClusterGroup({maxClusterRadius: 35, spiderfyOnMaxZoom: true,
+                                      showCoverageOnHover: false});
+  var grouped = L.featureGroup(), areas = L.featureGroup();
+  var points = L.layerGroup([grouped, cluster]);
+  var heat = new nm.Heat([]);
+  var overlays = {Events: points, Areas: areas, Heat: heat};
+  var entries = nm.decode(data.events).map(function (e) {
+    return nm.entry(e, e.id === data.selected);
+  });
+  var selected = entries.filter(function (x) { return x.chosen; })[0] || null;
+  var groupShapes = data.groups ? nm.groupShapes(data.groups, info, false) : [];
+  var areaShapes = data.areas ? nm.groupShapes(data.areas, info, true) : [];
+  var map = null;
+  // Draw the events that pass `keep` (all by default); a timeline calls this again.
+  function show(keep) {
+    [cluster, grouped, areas].forEach(function (l) { l.clearLayers(); });
+    var shown = entries.filter(function (x) { return !keep || keep(x.event); });
+    cluster.addLayers(shown.map(function (x) { return x.marker; }));
+    shown.forEach(function (x) { if (x.area) { areas.addLayer(x.area); } });
+    groupShapes.forEach(function (s) { grouped.addLayer(s); });
+    areaShapes.forEach(function (s) { areas.addLayer(s); });
+    var g = data.groups;
+    heat.setPoints(g ? g.lat.map(function (lat, i) { return [lat, g.lon[i], g.count[i]]; })
+                     : shown.map(function (x) { return [x.event.lat, x.event.lon, 1]; }));
+    var box = map.getContainer();
+    box.setAttribute("data-events-drawn", String(g ? data.total : shown.length));
+    box.setAttribute("data-shapes-drawn", String(groupShapes.length + shown.length));
+    box.classList.toggle("nm-aggregated", !!g);
+    return shown.length;
+  }
+  function attach(target) {
+    if (map === target) { return; }
+    map = target;
+    show(null);
+    map.nmSetOverlays(overlays);
+    if (!data.groups) { map.nmShow = show; map.nmTotal = entries.length; }
+    if (selected && map.nmClosedEvent !== selected.event.id) { reveal(selected); }
+  }
+  // Open the selected event's popup without zooming: on its marker if drawn, else
+  // standing at its place (over the cluster that holds it, or off screen).
+  var standing = null;
+  function reveal(x) {
+    var again = map.nmRevealed === x.event.id;  // the reader may have moved away since
+    map.nmRevealed = x.event.id;
+    if (!map.hasLayer(cluster)) { return; }
+    if (map.hasLayer(x.marker)) { x.marker.openPopup(); return; }
+    standing = L.popup({maxWidth: 380, autoPan: !again}).setLatLng(x.marker.getLatLng())
+      .setContent(x.marker.getPopup().getContent());
+    standing.nmEventId = x.event.id;
+    standing.openOn(map);
+  }
+  function detach() {
+    if (!map) { return; }
+    if (standing) {
+      map.nmSwapping = true;
+      map.closePopup(standing);
+      standing = null;
+    }
+    if (map.nmOverlays === overlays) { map.nmSetOverlays(null); }
+    if (map.nmShow === show) { delete map.nmShow; delete map.nmTotal; }
+    map = null;
+  }
+  if (parent instanceof L.Map) {
+    attach(parent);
+  } else {
+    parent.on("add", function () { attach(parent._map); });
+    parent.on("remove", detach);
+    if (parent._map) { attach(parent._map); }
+  }
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, data: dict[str, Any]) -> None:
         super().__init__()
         self._name = "EventsLayer"
-        self.records = records
-        self.payload = safe_json(encode_records(records))
-        self.legend = safe_json(legend)
+        self.data = data
+        self.payload = safe_json(data)
 
 
 class OfflineBackdrop(MacroElement):
@@ -435,35 +644,54 @@ class OfflineBackdrop(MacroElement):
         self.payload = safe_json([[n, round(lat, 4), round(lon, 4)] for n, lat, lon in landmarks])
 
 
-def _bounds(records: list[dict[str, Any]]) -> list[list[float]] | None:
-    if not records:
+def _placed(events: pd.DataFrame) -> pd.DataFrame:
+    return events[events["latitude"].notna() & events["longitude"].notna()]
+
+
+def drawn_radius_m(placed: pd.DataFrame, extents_km: Mapping[str, float]) -> np.ndarray:
+    """Metres of the ring or area drawn around each event: 0 for a place, more for 'near',
+    the region's own size (or REGION_RADIUS_KM) for region- and country-level events."""
+    gp = placed["geo_precision"].fillna(1).to_numpy(np.int64)
+    radius = np.where(gp == 2, NEAR_RADIUS_KM * 1000, 0.0)
+    wide = gp >= 3
+    if wide.any():
+        sizes = placed["event_id"].astype("string")[wide].map(dict(extents_km))
+        radius[wide] = sizes.astype("Float64").fillna(REGION_RADIUS_KM).to_numpy(np.float64) * 1000
+    return np.round(radius)
+
+
+def _bounds(placed: pd.DataFrame, extents_km: Mapping[str, float]) -> list[list[float]] | None:
+    if placed.empty:
         return None
-    south = west = math.inf
-    north = east = -math.inf
-    for r in records:
-        # Widen by the drawn radius (1 degree ~ 111 km), but no more than a region's:
-        # a country-wide ring would zoom the map out past the places that matter.
-        dlat = min(r["r"], FIT_RADIUS_CAP_KM * 1000) / 111_000
-        dlon = dlat / max(math.cos(math.radians(r["lat"])), 0.2)
-        south, north = min(south, r["lat"] - dlat), max(north, r["lat"] + dlat)
-        west, east = min(west, r["lon"] - dlon), max(east, r["lon"] + dlon)
-    return [[south, west], [north, east]]
+    lat = placed["latitude"].to_numpy(np.float64)
+    lon = placed["longitude"].to_numpy(np.float64)
+    # Widen by the drawn radius (1 degree ~ 111 km), but no more than a region's:
+    # a country-wide ring would zoom the map out past the places that matter.
+    dlat = np.minimum(drawn_radius_m(placed, extents_km), FIT_RADIUS_CAP_KM * 1000) / 111_000
+    dlon = dlat / np.maximum(np.cos(np.radians(lat)), 0.2)
+    return [
+        [round(float((lat - dlat).min()), 5), round(float((lon - dlon).min()), 5)],
+        [round(float((lat + dlat).max()), 5), round(float((lon + dlon).max()), 5)],
+    ]
 
 
-def build_map(
+def base_map(
     events: pd.DataFrame,
     *,
     context: MapContext | None = None,
     height: int | str = "100%",
 ) -> folium.Map:
-    """A folium map of the placed events; rows without coordinates are left to the table.
+    """The part of the map that stays while filters change, made from the whole dataset.
 
-    ``context`` sizes region- and country-level events and names reference
-    places to show when the base tiles cannot load (see MapContext);
-    ``events`` may carry an ``evidence`` column with the source sentence.
+    OpenStreetMap tiles, the view fitted to every placed event, the legend of
+    every event type present, reference places for when tiles cannot load,
+    a full-screen button and the layer control that events layers fill.
+    Cheap (no work per event beyond numpy) and deterministic: the same
+    events and context give the same script, so streamlit-folium keeps the
+    map (and its view) across reruns. Add one events_layer to it.
     """
     context = context or MapContext()
-    records = event_records(events, context.extents_km)
+    placed = _placed(events)
     m = folium.Map(
         location=DEFAULT_CENTER,
         zoom_start=6,
@@ -475,12 +703,115 @@ def build_map(
     # Per instance, never on the class: every map in the process would change.
     m.default_js = list(assets.map_js())
     m.default_css = list(assets.map_css())
-    types_present = sorted({r["type"] for r in records})
-    legend = [(t or "(no type)", type_colour(t)) for t in types_present]
     if context.landmarks:
         OfflineBackdrop(context.landmarks).add_to(m)
-    EventsLayer(records, legend).add_to(m)
-    bounds = _bounds(records)
+    legend = [(t or "(no type)", type_colour(t)) for t in type_names(placed["event_type"])]
+    MapChrome(legend).add_to(m)
+    bounds = _bounds(placed, context.extents_km)
     if bounds:
         m.fit_bounds(bounds, padding=(20, 20), max_zoom=10)
     return m
+
+
+def events_layer(
+    shown: pd.DataFrame,
+    *,
+    context: MapContext | None = None,
+    selected: str | None = None,
+    max_markers: int = MAX_MARKERS,
+) -> folium.FeatureGroup:
+    """The events to draw now, as a FeatureGroup for a map made by base_map.
+
+    Up to ``max_markers`` placed events are drawn one by one (clustered, with
+    a popup each whose last line is ``Event <event_id>``). Past that they are
+    grouped on the server by grid cell, at most ``max_markers`` groups, each
+    a circle sized by its count with a popup of counts by type, dates and top
+    places; region- and country-level events also draw their areas (the
+    MAX_AREAS largest). Either way the payload stays bounded. The overlays
+    "Events", "Areas" and "Heat" (off at first) join the map's layer control.
+
+    ``selected`` names an event drawn highlighted, on its own (even when the
+    rest are grouped), with its popup open.
+    """
+    context = context or MapContext()
+    placed = _placed(shown)
+    types = type_names(placed["event_type"])
+    data: dict[str, Any] = {
+        "types": types,
+        "colours": [type_colour(t) for t in types],
+        "selected": selected,
+        "total": len(placed),
+        "note": AGGREGATE_NOTE,
+        "groups": None,
+        "areas": None,
+    }
+    if len(placed) <= max_markers:
+        data["events"] = encode_records(event_records(placed, context.extents_km))
+    else:
+        chosen = placed[placed["event_id"] == selected] if selected is not None else placed.iloc[:0]
+        data["events"] = encode_records(event_records(chosen, context.extents_km))
+        lat = placed["latitude"].to_numpy(np.float64)
+        lon = placed["longitude"].to_numpy(np.float64)
+        grid = grid_groups(lat, lon, max_markers)
+        data["groups"] = summarise(placed, by_size(grid.labels, grid.groups), grid.groups, types)
+        data["cell_degrees"] = grid.cell_degrees
+        data["areas"] = _area_groups(placed, context.extents_km, types, min(MAX_AREAS, max_markers))
+    group = folium.FeatureGroup(name="newsmap events", control=False)
+    EventsLayer(data).add_to(group)
+    return group
+
+
+def _area_groups(
+    placed: pd.DataFrame, extents_km: Mapping[str, float], types: list[str], keep: int
+) -> dict[str, Any]:
+    """Region- and country-level events grouped by the area they name, the largest first."""
+    wide = placed[placed["geo_precision"].fillna(1) >= 3]
+    radius = drawn_radius_m(wide, extents_km)
+    where = pd.DataFrame(
+        {
+            "lat": wide["latitude"].to_numpy(np.float64).round(3),
+            "lon": wide["longitude"].to_numpy(np.float64).round(3),
+            "r": radius,
+        }
+    )
+    codes = where.groupby(["lat", "lon", "r"], sort=True).ngroup().to_numpy(np.int64)
+    labels, kept = top_groups(codes, int(codes.max()) + 1 if len(codes) else 0, keep)
+    inside = labels >= 0
+    table = summarise(wide[inside], labels[inside], kept, types)
+    sizes = np.zeros(kept)
+    sizes[labels[inside]] = radius[inside]
+    table["r"] = sizes.tolist()
+    return table
+
+
+def build_map(
+    events: pd.DataFrame,
+    *,
+    context: MapContext | None = None,
+    height: int | str = "100%",
+    selected: str | None = None,
+) -> folium.Map:
+    """A folium map of every placed event, one by one: base_map plus one events_layer.
+
+    For exports: nothing is grouped, and ``map.nmShow(keep)`` in the page
+    redraws the events that pass ``keep`` (the exported timeline uses it).
+    Rows without coordinates are left to the table; ``events`` may carry an
+    ``evidence`` column with the source sentence.
+    """
+    m = base_map(events, context=context, height=height)
+    every = max(len(events), 1)
+    events_layer(events, context=context, selected=selected, max_markers=every).add_to(m)
+    return m
+
+
+def layer_script(element: Element) -> str:
+    """The JavaScript an element and its children run: what streamlit-folium sends the
+    browser for a feature group on each rerun (give or take its renamed variables)."""
+    module = element._template.module
+    own = module.script(element, {}) if hasattr(module, "script") else ""
+    return "".join([own, *(layer_script(child) for child in element._children.values())])
+
+
+def layer_payload_bytes(layer: Element) -> int:
+    """Size in bytes (UTF-8) of layer_script(layer)."""
+    return len(layer_script(layer).encode("utf-8"))

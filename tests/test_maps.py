@@ -2,26 +2,37 @@ from __future__ import annotations
 
 import json
 import re
+import time
 
+import folium
+import numpy as np
 import pandas as pd
 import pytest
 
+from geo.aggregate import grid_groups, summarise
 from geo.articles import evidence, read_articles
 from geo.events import read_events
 from geo.gazetteer import Gazetteer
 from geo.maps import (
+    AGGREGATE_NOTE,
     NEAR_RADIUS_KM,
     REGION_RADIUS_KM,
     TYPE_COLOURS,
+    EventsLayer,
     MapContext,
+    base_map,
     build_map,
     decode_records,
     encode_records,
     event_records,
+    events_layer,
+    layer_payload_bytes,
+    layer_script,
     safe_json,
 )
 
 from .conftest import DATA, SEED_EVENTS
+from .map_browser import many_events
 
 HOSTILE = [
     "<img src=x onerror=alert(1)>",
@@ -38,10 +49,15 @@ def seed() -> pd.DataFrame:
     return events.assign(evidence=evidence(events, read_articles(DATA / "articles")))
 
 
+def layer_data(html: str) -> dict:
+    """The events layer's data as the page carries it."""
+    match = re.search(r"var data = (\{.*?\});\n", html)
+    assert match, "the events layer's data is missing from the map"
+    return json.loads(match.group(1))
+
+
 def payload(html: str) -> list[dict]:
-    match = re.search(r"\}\)\((\{\"n\":.*?\})\);\n", html)
-    assert match, "the events payload is missing from the map"
-    return decode_records(json.loads(match.group(1)))
+    return decode_records(layer_data(html)["events"])
 
 
 def test_every_placed_event_is_drawn_once(seed: pd.DataFrame) -> None:
@@ -130,3 +146,134 @@ def test_encoding_stores_repeated_values_once_and_round_trips(seed: pd.DataFrame
     assert isinstance(table["columns"]["type"], dict)  # 17 events, 3 types
     assert isinstance(table["columns"]["id"], list)  # all distinct: stored plainly
     assert decode_records(encode_records([])) == []
+
+
+def data_of(layer: folium.FeatureGroup) -> dict:
+    (element,) = [c for c in layer._children.values() if isinstance(c, EventsLayer)]
+    return element.data
+
+
+def streamlit_map_script(m: folium.Map) -> str:
+    """The main map script as st_folium sends it (its ids normalised)."""
+    from streamlit_folium import _get_map_string
+
+    m.get_root().render()
+    return _get_map_string(m)
+
+
+def test_base_map_is_the_same_script_for_the_same_events(seed: pd.DataFrame) -> None:
+    from streamlit_folium import generate_js_hash
+
+    with Gazetteer.open() as gazetteer:
+        context = MapContext.from_gazetteer(seed, gazetteer)
+    first = streamlit_map_script(base_map(seed, context=context))
+    again = streamlit_map_script(base_map(seed, context=context))
+    assert first == again
+    assert generate_js_hash(first, "map") == generate_js_hash(again, "map")
+    # The events drawn are the layer's business: the base map does not carry them.
+    assert "seed-000-01" not in first and "L.markerClusterGroup" not in first
+    assert '"Battles"' in first and "fitBounds" in first and "nmSetOverlays" in first
+
+
+def test_base_map_holds_no_events_and_the_layer_draws_them(seed: pd.DataFrame) -> None:
+    m = base_map(seed)
+    layer = events_layer(seed[seed["event_type"] == "Battles"])
+    html = m.get_root().render()
+    assert "EventsLayer" not in html
+    data = data_of(layer)
+    assert data["groups"] is None and data["total"] == 3
+    assert {r["type"] for r in decode_records(data["events"])} == {"Battles"}
+    assert layer_payload_bytes(layer) == len(layer_script(layer).encode("utf-8"))
+
+
+def test_past_the_limit_events_travel_as_bounded_groups(seed: pd.DataFrame) -> None:
+    events = many_events(seed, 20_000)
+    layer = events_layer(events, max_markers=500, selected="gen-0000042")
+    data = data_of(layer)
+    groups = data["groups"]
+    assert 0 < groups["n"] == len(groups["count"]) <= 500
+    assert sum(groups["count"]) == len(events) == data["total"]
+    assert groups["count"] == sorted(groups["count"], reverse=True)  # small ones on top
+    kinds = len(data["types"])
+    by_type = np.array(groups["byType"]).reshape(groups["n"], kinds)
+    assert (by_type.sum(axis=1) == groups["count"]).all()
+    assert (by_type.argmax(axis=1) == groups["dom"]).all()
+    # The selected event is still drawn on its own, and only it.
+    (chosen,) = decode_records(data["events"])
+    assert chosen["id"] == "gen-0000042"
+    # Region-level events keep their areas, the largest groups only.
+    wide = int((events["geo_precision"] >= 3).sum())
+    assert 0 < sum(data["areas"]["count"]) <= wide
+    assert layer_payload_bytes(layer) < 200_000
+    assert layer_payload_bytes(layer) * 10 < layer_payload_bytes(build_map(events))
+
+
+def test_grouping_does_not_grow_with_the_events(seed: pd.DataFrame) -> None:
+    small = layer_payload_bytes(events_layer(many_events(seed, 20_000)))
+    large = layer_payload_bytes(events_layer(many_events(seed, 100_000)))
+    assert large < small * 1.5
+
+
+def test_grouping_100k_events_is_quick(seed: pd.DataFrame) -> None:
+    events = many_events(seed, 100_000)
+    events_layer(events)  # warm
+    took = []
+    for _ in range(3):  # CPU time: the machine may be shared; best of three
+        start = time.process_time()
+        events_layer(events, selected="gen-0000001")
+        took.append(time.process_time() - start)
+    assert min(took) < 0.5, f"events_layer took {min(took):.2f} s of CPU for 100,000 events"
+
+
+def test_grid_keeps_shared_points_together_and_coarsens_to_the_limit() -> None:
+    rng = np.random.default_rng(1)
+    lat = np.concatenate([rng.uniform(44, 52, 5000), np.full(50, 50.45466)])
+    lon = np.concatenate([rng.uniform(22, 40, 5000), np.full(50, 30.5238)])
+    for limit in (1, 7, 100, 4000):
+        grid = grid_groups(lat, lon, limit)
+        assert grid.groups <= limit
+        assert len(np.unique(grid.labels[-50:])) == 1  # one point, one group
+        assert np.log2(grid.cell_degrees * 1024).is_integer()
+    assert grid_groups(lat, lon, 10_000).groups > 4000  # fine enough to keep them apart
+    with pytest.raises(ValueError, match="at least 1"):
+        grid_groups(lat, lon, 0)
+
+
+def test_group_summaries(seed: pd.DataFrame) -> None:
+    events = seed[seed["latitude"].notna()].reset_index(drop=True)
+    labels = np.zeros(len(events), dtype=np.int64)
+    types = sorted(events["event_type"].astype(str).unique())
+    table = summarise(events, labels, 1, types, top_places=2)
+    assert table["count"] == [len(events)]
+    counts = events["event_type"].astype(str).value_counts()
+    assert dict(zip(types, table["byType"], strict=True)) == counts.to_dict()
+    assert types[table["dom"][0]] == counts.idxmax()
+    top = [table["places"][i] for i in table["placeName"]]
+    places = events["location"].value_counts()
+    assert table["placeCount"] == places.iloc[:2].tolist() and top[0] == places.index[0]
+    first = pd.Timestamp("1970-01-01") + pd.Timedelta(days=table["first"][0])
+    assert first == events["event_date"].min()
+
+
+def test_export_never_groups(seed: pd.DataFrame) -> None:
+    events = many_events(seed, 3_500)
+    data = layer_data(build_map(events).get_root().render())
+    assert data["groups"] is None and data["events"]["n"] == 3_500
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_text_stays_text_in_groups(seed: pd.DataFrame, text: str) -> None:
+    events = many_events(seed, 50)
+    events["location"] = pd.array([text] * 50, dtype="string")
+    events["event_type"] = pd.Categorical([text] * 50)
+    m = base_map(events)
+    events_layer(events, max_markers=5).add_to(m)
+    html = m.get_root().render()
+    assert "</script><script>alert" not in html
+    assert "<img src=x" not in html
+    data = layer_data(html)
+    assert data["groups"]["places"] == [text] and data["types"] == [text]
+
+
+def test_group_note_never_reads_as_an_event_line() -> None:
+    assert not re.search(r"Event (\S+)\s*$", AGGREGATE_NOTE)
