@@ -10,9 +10,9 @@ extractor already made them one per place per happening.
 The merged event keeps the row with the most precise date (then the earliest
 report) as its face, with its provenance; it gains ``source`` and
 ``source_url`` joined with "; ", the largest fatality count reported (never a
-sum: two outlets counting the same dead), and two extra columns:
-``source_count`` (distinct sources) and ``merged_event_ids`` (the rows it
-stands for, for the evidence of each).
+sum: two outlets counting the same dead), ``source_count`` (the schema's
+column: how many distinct sources reported it) and one extra column,
+``merged_event_ids`` (the rows it stands for, for the evidence of each).
 """
 
 from __future__ import annotations
@@ -39,17 +39,20 @@ class _Cluster:
 def merge_events(tables: pd.DataFrame | Iterable[pd.DataFrame]) -> pd.DataFrame:
     """Events from one or several articles, with the same happening merged.
 
-    Takes one events table or several (in the ``geo.events.SCHEMA`` columns);
-    returns one table in the schema's columns plus ``source_count`` (Int64)
-    and ``merged_event_ids`` (string), in the order of the first report of
-    each event.
+    Takes one events table or several (in the ``geo.events.SCHEMA`` columns;
+    a table without ``source_count`` counts each row as one source); returns
+    one table in the schema's columns plus ``merged_event_ids`` (string), in
+    the order of the first report of each event.
     """
     frames = [tables] if isinstance(tables, pd.DataFrame) else list(tables)
     events = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(SCHEMA))
     events = events.reset_index(drop=True)
+    if "source_count" not in events:
+        events["source_count"] = pd.Series(1, index=events.index, dtype="Int64")
+    first_schema = [c for c in SCHEMA if c in events] + [c for c in events if c not in SCHEMA]
+    events = events[first_schema]
     if events.empty:
         out = events.copy()
-        out["source_count"] = pd.Series(dtype="Int64")
         out["merged_event_ids"] = pd.Series(dtype="string")
         return out
     first, last = date_windows(events)
@@ -81,7 +84,6 @@ def merge_events(tables: pd.DataFrame | Iterable[pd.DataFrame]) -> pd.DataFrame:
     for column, dtype in SCHEMA.items():
         if column in out:
             out[column] = out[column].astype(dtype)
-    out["source_count"] = out["source_count"].astype("Int64")
     out["merged_event_ids"] = out["merged_event_ids"].astype("string")
     return out
 
@@ -116,11 +118,14 @@ def _merge(events: pd.DataFrame, cluster: _Cluster) -> dict[str, object]:
         face["fatalities"] = deaths.max() if len(deaths) else pd.NA
         tags = [t for cell in rows["tags"].dropna() for t in str(cell).split(";")]
         face["tags"] = ";".join(dict.fromkeys(t for t in tags if t)) or pd.NA
+    # Distinct sources; a row merged before brings its own count and its joined sources.
     sources = {
-        str(s) if pd.notna(s) and str(s) else f"article {a}"
+        name
         for s, a in zip(rows["source"], rows["article_id"], strict=True)
+        for name in (str(s).split(SEPARATOR) if pd.notna(s) and str(s) else [f"article {a}"])
     }
-    face["source_count"] = len(sources)
+    counted = rows["source_count"].dropna()
+    face["source_count"] = max(len(sources), int(counted.max()) if len(counted) else 1)
     face["merged_event_ids"] = SEPARATOR.join(str(e) for e in rows["event_id"])
     face["_order"] = min(cluster.rows)
     return face

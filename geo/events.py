@@ -71,6 +71,7 @@ SCHEMA: dict[str, str] = {
     "tags": "string",
     "source": "string",
     "source_url": "string",
+    "source_count": "Int64",
     "article_id": "string",
     "span_start": "Int64",
     "span_end": "Int64",
@@ -80,7 +81,11 @@ SCHEMA: dict[str, str] = {
 REQUIRED: tuple[str, ...] = ("event_id", "event_date", "event_type", "location")
 """Columns without which no row of a file can be understood."""
 
-_DEFAULTS: dict[str, str] = {"date_precision": "day", "geo_precision": "1"}
+_DEFAULTS: dict[str, str] = {"date_precision": "day", "geo_precision": "1", "source_count": "1"}
+
+QUIET_OPTIONAL: frozenset[str] = frozenset({"unplaced_reason", "source_count"})
+"""Optional columns whose absence is not worth a warning: most files never have them
+(an ACLED export has no ``source_count``: each of its rows is one event, one count of 1)."""
 
 
 @dataclass
@@ -131,8 +136,8 @@ def read_events(source: str | Path | bytes | io.IOBase, name: str | None = None)
         )
     warnings = []
     absent = [c for c in SCHEMA if c not in raw.columns and c not in REQUIRED]
-    if absent and set(absent) - {"unplaced_reason"}:
-        shown = [c for c in absent if c != "unplaced_reason"]
+    shown = [c for c in absent if c not in QUIET_OPTIONAL]
+    if shown:
         warnings.append(
             f"{label}: optional column(s) {', '.join(shown)} not in the file; they are left empty."
         )
@@ -224,10 +229,10 @@ class CheckedRows:
                 columns[column] = pd.Series(keep(self.dates)).astype(dtype)
             elif column in self.numbers:
                 values = self.numbers[column]
-                empty = values.strides == (
-                    0,
-                )  # a column of NaN, as _whole_numbers gives a blank one
-                columns[column] = _nullable(values[: rows.count] if empty else keep(values), dtype)
+                # One value seen through every row (a blank column's NaN, a default):
+                # any rows of it are the kept rows.
+                same = values.strides == (0,)
+                columns[column] = _nullable(values[: rows.count] if same else keep(values), dtype)
             elif column == "date_precision":
                 columns[column] = _category(*self.precision, kept)
             elif dtype == "category":
@@ -250,12 +255,13 @@ def _nullable(values: np.ndarray, dtype: str) -> pd.Series:
     cast. Integers beyond 2**53 (or not whole) are left to astype, as before.
     """
     missing = np.isnan(values)
+    array = pd.arrays.FloatingArray if dtype == "Float64" else pd.arrays.IntegerArray
     if missing.all() and dtype in ("Float64", "Int64", "Int8"):  # zeros cost no fresh memory
-        nothing = np.zeros(len(values), dtype=dtype.lower())
-        array = pd.arrays.FloatingArray if dtype == "Float64" else pd.arrays.IntegerArray
-        return pd.Series(array(nothing, missing))
+        return pd.Series(array(np.zeros(len(values), dtype=dtype.lower()), missing))
+    if values.strides == (0,) and dtype in ("Float64", "Int64") and values[0] % 1 == 0:
+        return pd.Series(array(np.full(len(values), values[0], dtype=dtype.lower()), missing))
     if dtype == "Float64":
-        return pd.Series(pd.arrays.FloatingArray(values, missing))
+        return pd.Series(pd.arrays.FloatingArray(np.ascontiguousarray(values), missing))
     low, high = np.fmin.reduce(values, initial=0.0), np.fmax.reduce(values, initial=0.0)
     if dtype not in ("Int64", "Int8") or not -(2.0**53) < low <= high < 2.0**53:
         return pd.Series(values).astype(dtype)
@@ -379,13 +385,16 @@ def check_rows(
         "latitude and longitude must both be given or both be empty",
     )
 
-    for column in ("geo_precision", "geonameid", "fatalities", "span_start", "span_end"):
+    for column in WHOLE_NUMBERS:
         if column in known.numbers:
             numbers[column] = known.numbers[column]
             continue
         values, bad = _whole_numbers(text[column])
-        flag(bad, column, f"bad {column}", "expected a whole number of 0 or more, got {value!r}")
+        if column == "source_count":
+            bad |= values == 0
+        flag(bad, column, f"bad {column}", _WHOLE_REASONS.get(column, _WHOLE_REASON))
         numbers[column] = values
+    numbers["source_count"] = _one_where_blank(numbers["source_count"])
     geo = numbers["geo_precision"]
     flag(
         ~np.isin(geo, [1, 2, 3]) & ~np.isnan(geo),
@@ -394,6 +403,37 @@ def check_rows(
         "expected 1 (the place), 2 (near it) or 3 (region/country), got {value!r}",
     )
     return CheckedRows(text, dates, precision, numbers, problems)
+
+
+WHOLE_NUMBERS: tuple[str, ...] = (
+    "geo_precision",
+    "geonameid",
+    "fatalities",
+    "span_start",
+    "span_end",
+    "source_count",
+)
+"""Columns of whole numbers >= 0 (geo_precision is further 1-3, source_count >= 1)."""
+
+
+_WHOLE_REASON = "expected a whole number of 0 or more, got {value!r}"
+_WHOLE_REASONS: dict[str, str] = {
+    "source_count": "expected how many sources reported the event, a whole number of 1 or "
+    "more, got {value!r}; fix: write the count, or leave the cell empty for 1",
+}
+
+
+def _one_where_blank(counts: np.ndarray) -> np.ndarray:
+    """source_count with a blank (or absent) count read as 1.
+
+    Every event has at least the one report it came from; geo.dedupe counts
+    more when it merges several reports of one happening. Unreadable counts
+    are NaN too, but their rows are rejected.
+    """
+    if counts.strides == (0,):  # blank throughout (see _whole_numbers)
+        return np.broadcast_to(np.float64(1.0), len(counts))
+    blank = np.isnan(counts)
+    return np.where(blank, 1.0, counts) if blank.any() else counts
 
 
 def first_problems(problems: list[tuple[int, str, str, str]]) -> dict[int, tuple[str, str, str]]:
@@ -503,19 +543,39 @@ def _rejected_table(raw: pd.DataFrame, problems: list[tuple[int, str, str, str]]
     return pd.DataFrame(rows, columns=columns)
 
 
+def with_schema(events: pd.DataFrame) -> pd.DataFrame:
+    """The table with every SCHEMA column: one it lacks is added with its default
+    (source_count 1, date_precision day, geo_precision 1) or empty, typed.
+
+    For tables made before a column joined the schema (source_count did), so
+    that writing or combining them needs no special case.
+    """
+    missing = [c for c in SCHEMA if c not in events.columns]
+    if not missing:
+        return events
+    out = events.copy(deep=False)
+    for column in missing:
+        text = pd.Series(_DEFAULTS.get(column, ""), index=out.index, dtype="string")
+        out[column] = _typed_column(text, SCHEMA[column])
+    return out
+
+
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(index=frame.index)
     for column, dtype in SCHEMA.items():
-        values = frame[column]
-        if dtype == "string":
-            out[column] = values.astype("string").replace("", pd.NA)
-        elif dtype == "category":
-            out[column] = values.astype("string").replace("", pd.NA).astype("category")
-        elif dtype.startswith("datetime"):
-            out[column] = pd.to_datetime(values).astype(dtype)
-        else:
-            out[column] = pd.to_numeric(values).astype(dtype)
+        out[column] = _typed_column(frame[column], dtype)
     return out
+
+
+def _typed_column(values: pd.Series, dtype: str) -> pd.Series:
+    """One column (text or values) in its schema dtype, "" read as missing."""
+    if dtype == "string":
+        return values.astype("string").replace("", pd.NA)
+    if dtype == "category":
+        return values.astype("string").replace("", pd.NA).astype("category")
+    if dtype.startswith("datetime"):
+        return pd.to_datetime(values).astype(dtype)
+    return pd.to_numeric(values).astype(dtype)
 
 
 def rejection_message(row: pd.Series, label: str) -> str:
@@ -626,17 +686,17 @@ def combine(base: pd.DataFrame, added: pd.DataFrame) -> tuple[pd.DataFrame, pd.D
 
     Returns (the combined table, the added rows that were left out as duplicates).
     """
-    added = added[list(SCHEMA)]
+    added = with_schema(added)[list(SCHEMA)]
     clash = added["event_id"].isin(base["event_id"]) | added["event_id"].duplicated()
     kept = added[~clash]
-    frames = [f for f in (base[list(SCHEMA)], kept) if len(f)]
+    frames = [f for f in (with_schema(base)[list(SCHEMA)], kept) if len(f)]
     combined = pd.concat(frames, ignore_index=True) if frames else empty_events()
     return _typed(combined), added[clash]
 
 
 def write_events(path: Path, events: pd.DataFrame) -> None:
     """Write an events CSV atomically: a reader sees the old file or the new, never half."""
-    write_atomic(path, to_csv_bytes(events[list(SCHEMA)]))
+    write_atomic(path, to_csv_bytes(with_schema(events)[list(SCHEMA)]))
 
 
 def to_csv_bytes(events: pd.DataFrame) -> bytes:

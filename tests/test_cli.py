@@ -160,6 +160,26 @@ def test_export_and_import_round_trip_through_acled_csv(tmp_path: Path) -> None:
     assert "17 rows read, 17 loaded, 0 rejected" in result.stdout
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".parquet", ".geojson"])
+def test_import_round_trips_source_count(tmp_path: Path, suffix: str) -> None:
+    merged = tmp_path / "merged.csv"
+    merged.write_text(
+        "event_id,event_date,event_type,location,latitude,longitude,source,source_count\n"
+        "a,2022-03-28,Battles,Kyiv,50.45,30.52,A; B; C,3\n"
+        "b,2022-03-28,Battles,Irpin,50.52,30.25,A,\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / f"out{suffix}"
+    first = newsmap("import", str(merged), "-o", str(out))
+    assert first.returncode == 0, first.stderr
+    assert "2 rows read, 2 loaded, 0 rejected" in first.stdout
+    back = tmp_path / "back.csv"
+    again = newsmap("import", str(out), "-o", str(back))
+    assert again.returncode == 0, again.stderr
+    assert "2 rows read, 2 loaded, 0 rejected" in again.stdout
+    assert list(read_events(back).events["source_count"]) == [3, 1]
+
+
 def test_import_with_a_bad_mapping_exits_2(tmp_path: Path) -> None:
     result = newsmap("import", str(SEED_EVENTS), "--map", "nonsense", "-o", str(tmp_path / "x.csv"))
     assert result.returncode == 2

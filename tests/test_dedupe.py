@@ -41,7 +41,7 @@ def test_nothing_is_lost_and_the_schema_holds(reports: list[pd.DataFrame]) -> No
     ids = [i for cell in merged["merged_event_ids"] for i in cell.split("; ")]
     assert sorted(ids) == sorted(i for r in reports for i in r["event_id"])
     assert len(merged) < total
-    assert list(merged.columns) == [*SCHEMA, "source_count", "merged_event_ids"]
+    assert list(merged.columns) == [*SCHEMA, "merged_event_ids"]
     for column, dtype in SCHEMA.items():
         assert str(merged[column].dtype) == dtype, column
 
@@ -89,3 +89,21 @@ def test_the_rules_of_merging() -> None:
 def test_empty_input() -> None:
     merged = merge_events([])
     assert merged.empty and "source_count" in merged.columns
+
+
+def test_counts_already_merged_are_kept_and_grow() -> None:
+    rows = [
+        _event("m-1", "m", "2022-04-06", "day", source="A; B; C", source_count=3),
+        _event("n-1", "n", "2022-04-06", "day", source="D"),
+        _event("o-1", "o", "2022-04-20", "day", source="A; B", source_count=2),
+    ]
+    merged = merge_events(_table(rows)).set_index("event_id")
+    assert merged.loc["m-1", "source_count"] == 4  # A, B, C and D
+    assert merged.loc["o-1", "source_count"] == 2  # alone, still two sources
+
+
+def test_tables_without_the_column_count_each_row_as_one_source() -> None:
+    table = _table([_event("a-1", "a", "2022-04-06", "day")]).drop(columns="source_count")
+    merged = merge_events(table)
+    assert list(merged.columns) == [*SCHEMA, "merged_event_ids"]
+    assert merged.loc[0, "source_count"] == 1

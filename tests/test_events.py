@@ -154,8 +154,45 @@ def test_filter_describe_names_what_is_active() -> None:
 
 
 def test_csv_round_trip_is_lossless(seed: pd.DataFrame, tmp_path: Path) -> None:
+    seed = seed.copy()
+    seed.loc[2, "source_count"] = 4
     path = tmp_path / "out.csv"
     path.write_bytes(to_csv_bytes(seed))
     again = read_events(path)
     assert again.rejected.empty
     pd.testing.assert_frame_equal(again.events, seed)
+
+
+def test_source_count_is_one_when_absent_or_blank_without_a_warning(
+    bad_events_file: Path, tmp_path: Path
+) -> None:
+    report = read_events(bad_events_file)  # a file without the column
+    assert str(report.events["source_count"].dtype) == "Int64"
+    assert (report.events["source_count"] == 1).all()
+    # (the label is the path, which here names the test: look past it)
+    assert not any("source_count" in w.removeprefix(report.source) for w in report.warnings)
+    path = tmp_path / "counts.csv"
+    path.write_text(
+        "event_id,event_date,event_type,location,source_count\n"
+        "a,2022-03-28,Battles,Kyiv,3\n"
+        "b,2022-03-28,Battles,Irpin,\n"
+    )
+    assert list(read_events(path).events["source_count"]) == [3, 1]
+
+
+@pytest.mark.parametrize("count", ["0", "-2", "two", "1.5"])
+def test_a_bad_source_count_rejects_the_row_and_says_the_fix(tmp_path: Path, count: str) -> None:
+    path = tmp_path / "counts.csv"
+    path.write_text(
+        "event_id,event_date,event_type,location,source_count\n"
+        f"a,2022-03-28,Battles,Kyiv,{count}\n"
+        "b,2022-03-28,Battles,Irpin,2\n"
+    )
+    report = read_events(path)
+    assert list(report.events["event_id"]) == ["b"]
+    row = report.rejected.iloc[0]
+    assert (row["line"], row["column"], row["problem"]) == (2, "source_count", "bad source_count")
+    assert "1 or more" in row["reason"] and repr(count) in row["reason"]
+    assert "fix:" in row["reason"]
+    message = rejection_message(row, "counts.csv")
+    assert message.startswith("counts.csv, line 2, column 'source_count'")

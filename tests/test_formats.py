@@ -11,6 +11,7 @@ import pytest
 from geo.errors import DataError, ExportError
 from geo.events import read_events
 from geo.formats import detect_format, export_dataset, import_dataset
+from geo.formats.acled import EXPORT_COLUMNS
 from geo.formats.report import ImportReport
 from geo.formats.severity import read_fatalities
 
@@ -283,6 +284,7 @@ def seed_events() -> pd.DataFrame:
     events.loc[0, ["latitude", "longitude"]] = pd.NA
     events.loc[0, "unplaced_reason"] = "ambiguous: two places called Rivne"
     events.loc[1, "fatalities"] = 3
+    events.loc[2, "source_count"] = 2  # merged from two reports (geo.dedupe)
     return events
 
 
@@ -311,6 +313,27 @@ def test_acled_export_round_trips_the_columns_acled_carries(
         "fatalities", "notes", "tags", "source",
     ]  # fmt: skip
     pd.testing.assert_frame_equal(report.events[carried], seed_events[carried])
+    # ACLED has no source count: the export keeps to ACLED's columns, and reads back as 1.
+    assert "source_count" not in header and len(header) == len(EXPORT_COLUMNS)
+    assert (report.events["source_count"] == 1).all()
+    assert "source_count" not in report.extras.columns
+
+
+def test_a_bad_source_count_is_rejected_on_import(tmp_path: Path) -> None:
+    path = tmp_path / "merged.csv"
+    path.write_text(
+        "event_id,event_date,event_type,location,latitude,longitude,source_count\n"
+        "a,2022-03-28,Battles,Kyiv,50.45,30.52,2\n"
+        "b,2022-03-28,Battles,Irpin,50.52,30.25,0\n"
+        "c,2022-03-28,Battles,Bucha,50.54,30.21,\n"
+    )
+    report = import_dataset(path)
+    assert list(report.events["source_count"]) == [2, 1]
+    assert report.rows_read == 3 and len(report.rejected) == 1
+    row = report.rejected.iloc[0]
+    assert (row["line"], row["column"], row["problem"]) == (3, "source_count", "bad source_count")
+    assert "1 or more" in row["reason"] and "'0'" in row["reason"]
+    assert "source_count" not in report.extras.columns
 
 
 def test_export_format_comes_from_the_name(seed_events: pd.DataFrame, tmp_path: Path) -> None:

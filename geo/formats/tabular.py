@@ -59,6 +59,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "tags": ("tags", "tag", "keywords", "labels"),
     "source": ("source", "sources", "source_name", "reported_by"),
     "source_url": ("source_url", "url", "link", "source_link"),
+    "source_count": ("source_count", "sources_count", "n_sources", "number_of_sources"),
     "article_id": ("article_id",),
     "span_start": ("span_start",),
     "span_end": ("span_end",),
