@@ -13,8 +13,8 @@ from __future__ import annotations
 import dataclasses
 import re
 import sqlite3
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
 from types import TracebackType
@@ -153,6 +153,9 @@ class _Row:
         return f"_Row({self.pid}, {self.place!r}, {self.admin1_code!r}, {self.capital})"
 
 
+_NO_EVIDENCE = resolve.Evidence()  # immutable: one shared by every mention before its pass
+
+
 @dataclass
 class _Resolved:
     """Working state of one recognised mention while a text is resolved."""
@@ -162,7 +165,7 @@ class _Resolved:
     decision: resolve.Decision | None = None
     hard: bool = False
     inherited: str | None = None
-    evidence: resolve.Evidence = field(default_factory=resolve.Evidence)
+    evidence: resolve.Evidence = _NO_EVIDENCE
 
     @property
     def chosen(self) -> _Row | None:
@@ -466,8 +469,30 @@ class Gazetteer:
                 shared[(f.key, f.cue)] = cands
             work.append(_Resolved(f, cands[0]))
         places = [w for w in work if w.found.kind == "place" and w.rows]
-        first: dict[tuple[Any, ...], tuple[resolve.Evidence, resolve.Decision]] = {}
-        for w in places:
+        # A mention without a parent or an anchor is decided by its key, cue and
+        # "near" alone, in every pass: such mentions (most of a text) are
+        # decided as one group, represented by the first of them. The others
+        # are decided one by one, as their clues depend on other verdicts.
+        groups: dict[tuple[Any, ...], list[_Resolved]] = {}
+        group_of: dict[int, tuple[Any, ...]] = {}  # work index -> group
+        reps: list[tuple[int, tuple[Any, ...] | None, _Resolved]] = []  # text order
+        for k, w in enumerate(work):
+            f = w.found
+            if f.kind != "place" or not w.rows:
+                continue
+            if f.parent is None and f.anchor is None:
+                gk = (f.key, f.cue, f.near)
+                members = groups.get(gk)
+                if members is None:
+                    members = groups[gk] = []
+                    reps.append((k, gk, w))
+                members.append(w)
+                group_of[k] = gk
+            else:
+                reps.append((k, None, w))
+        verdicts: dict[tuple[Any, ...], _Verdict] = {}  # per group, as of the last pass
+        first: dict[tuple[Any, ...], _Verdict] = {}
+        for _, g, w in reps:
             f = w.found
             plain: tuple[Any, ...] = (f.key, f.cue, f.near)
             if plain not in first:
@@ -476,17 +501,27 @@ class Gazetteer:
                     cue=f.cue, near=f.near, capitals=capitals, alternates=alternates
                 )
                 first[plain] = (ev, resolve.decide(f.text, w.rows, ev))
-            w.evidence, w.decision = first[plain]
+            if g is None:
+                w.evidence, w.decision = first[plain]
+            else:
+                verdicts[g] = first[plain]
+
         for _ in range(2):
+            states = [
+                (w.found.key, w.rows, verdicts[g][1] if g is not None else w.decision)
+                for _, g, w in reps
+            ]
             # Indexed once per pass; each name sees it without its own entries.
-            resolved = resolve.Context.build(_resolved_places(work))
-            open_options = resolve.Context.build(_open_options(places))
+            resolved = resolve.Context.build(_resolved_places(states))
+            open_options = resolve.Context.build(_open_options(states))
             # Repeated names with the same clues get the same answer: decide once.
-            decided: dict[tuple[Any, ...], tuple[resolve.Evidence, resolve.Decision]] = {}
-            for w in places:
+            decided: dict[tuple[Any, ...], _Verdict] = {}
+            now: dict[tuple[Any, ...], _Verdict] = {}
+            seen = (work, group_of, now, verdicts)
+            for k, g, w in reps:
                 f = w.found
-                parent = work[f.parent].chosen if f.parent is not None else None
-                anchor = work[f.anchor].chosen if f.anchor is not None else None
+                parent = _chosen_then(seen, f.parent, k) if f.parent is not None else None
+                anchor = _chosen_then(seen, f.anchor, k) if f.anchor is not None else None
                 if parent is not None and parent.feature == "city":
                     parent = None
                 memo: tuple[Any, ...] = (
@@ -510,10 +545,41 @@ class Gazetteer:
                         weak_context=open_options.without(f.key),
                     )
                     decided[memo] = (ev, resolve.decide(f.text, w.rows, ev))
-                w.evidence, w.decision = decided[memo]
-                w.hard = parent is not None or anchor is not None
+                if g is not None:
+                    now[g] = decided[memo]
+                else:
+                    w.evidence, w.decision = decided[memo]
+                    w.hard = parent is not None or anchor is not None
+            verdicts = now
+        for gk, members in groups.items():
+            ev, d = verdicts[gk]
+            for w in members:
+                w.evidence, w.decision = ev, d
         _one_sense_per_name(places)
         return work
+
+
+_Verdict = tuple[resolve.Evidence, resolve.Decision]
+
+
+def _chosen_then(
+    seen: tuple[
+        Sequence[_Resolved],
+        dict[int, tuple[Any, ...]],
+        dict[tuple[Any, ...], _Verdict],
+        dict[tuple[Any, ...], _Verdict],
+    ],
+    k: int,
+    at: int,
+) -> _Row | None:
+    """What mention k resolved to when mention `at` is decided in a pass: this
+    pass's verdict if k comes first in the text, else the last pass's (as a
+    walk through the mentions in text order, updating each, would see it)."""
+    work, group_of, now, last = seen
+    g = group_of.get(k)
+    w = work[k]
+    d = (now[g] if k < at else last[g])[1] if g is not None else w.decision
+    return w.rows[d.chosen] if d is not None and d.chosen is not None else None
 
 
 def _standalone(text: str, end: int) -> bool:
@@ -537,31 +603,35 @@ def _unlike(key: str, name: str) -> bool:
     return SequenceMatcher(None, key, fold(name)).ratio() < _UNLIKE_RATIO
 
 
-def _open_options(places: Sequence[_Resolved]) -> list[tuple[str, _Row]]:
+# What the passes read of a mention: its key, candidates and current decision.
+_State = tuple[str, Sequence[_Row], "resolve.Decision | None"]
+
+
+def _open_options(states: Iterable[_State]) -> list[tuple[str, _Row]]:
     """(key, candidate) for the best few candidates of each name still undecided."""
     seen: dict[tuple[str, int], _Row] = {}
-    for w in places:
-        d = w.decision
+    for key, rows, d in states:
         if d is None or d.chosen is not None:
             continue
         for i in d.ranked[:_OPEN_OPTIONS]:
-            row = w.rows[i]
-            seen.setdefault((w.found.key, row.pid), row)
+            row = rows[i]
+            seen.setdefault((key, row.pid), row)
     return [(key, row) for (key, _), row in seen.items()]
 
 
 def _context_rows(work: Sequence[_Resolved], exclude: str) -> tuple[_Row, ...]:
     """Resolved places of a text other than those named `exclude`, once each."""
-    return tuple(row for key, row in _resolved_places(work) if key != exclude)
+    states = ((w.found.key, w.rows, w.decision) for w in work)
+    return tuple(row for key, row in _resolved_places(states) if key != exclude)
 
 
-def _resolved_places(work: Sequence[_Resolved]) -> list[tuple[str, _Row]]:
+def _resolved_places(states: Iterable[_State]) -> list[tuple[str, _Row]]:
     """(key, place) for each distinct pair resolved in a text."""
     seen: dict[tuple[str, int], _Row] = {}
-    for w in work:
-        row = w.chosen
-        if row is not None:
-            seen.setdefault((w.found.key, row.pid), row)
+    for key, rows, d in states:
+        if d is not None and d.chosen is not None:
+            row = rows[d.chosen]
+            seen.setdefault((key, row.pid), row)
     return [(key, row) for (key, _), row in seen.items()]
 
 

@@ -186,6 +186,8 @@ _IN_BEFORE_PARENT = re.compile(
     re.I,
 )
 _COMMA_BEFORE_PARENT = re.compile(r"^\s*,\s*$")
+_POSSESSIVE_GAP = re.compile(rf"[{APOSTROPHES}]s\s+")
+_APOSTROPHE_SET = frozenset(APOSTROPHES)
 _ANCHOR_GAP = re.compile(
     rf"^(?P<gap>[^.!?;]{{0,40}}?)\b(?P<dir>{_DIR})(?:ern)?\s+of\s+(?:the\s+(?:city|town|village)\s+of\s+)?$",
     re.I,
@@ -719,7 +721,7 @@ def _relate(text: str, found: list[Found]) -> list[Found]:
                 _COMMA_BEFORE_PARENT.match(gap) and not listed_units
             ):
                 parent = n
-            else:
+            elif _may_end_in_of(gap):
                 m = _ANCHOR_GAP.match(gap)
                 if m:
                     anchor = n
@@ -727,8 +729,9 @@ def _relate(text: str, found: list[Found]) -> list[Found]:
         if parent is None and pos > 0:
             p = places[pos - 1]
             prev = found[p]
-            gap = text[prev.end : f.start]
-            if re.fullmatch(rf"[{APOSTROPHES}]s\s+", gap):
+            if text[prev.end : prev.end + 1] in _APOSTROPHE_SET and _POSSESSIVE_GAP.fullmatch(
+                text, prev.end, f.start
+            ):
                 parent = p
         if parent is not None or anchor is not None:
             out[k] = Found(
@@ -749,6 +752,12 @@ def _relate(text: str, found: list[Found]) -> list[Found]:
                 f.start, f.end, f.text, f.key, f.kind, f.cue, f.near, nxt.parent, None, None
             )
     return out
+
+
+def _may_end_in_of(gap: str) -> bool:
+    """False when _ANCHOR_GAP cannot match gap: it ends in "of" and white space."""
+    tail = gap[-64:]
+    return "of" in tail.lower() or tail.isspace()
 
 
 def _compass(word: str) -> str:

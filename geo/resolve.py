@@ -203,6 +203,11 @@ def _cell(lat: float, lon: float) -> tuple[int, int, int]:
     return (math.floor(x / _CELL), math.floor(y / _CELL), math.floor(z / _CELL))
 
 
+# A town of a text's context as the scan reads it: its position in the list,
+# key, longitude and latitude in radians.
+_Town = tuple[int, str, float, float]
+
+
 class _ContextIndex:
     """The places of one text, filed by admin-1 and by grid cell.
 
@@ -222,23 +227,21 @@ class _ContextIndex:
         "keys",
         "nearby_cache",
         "places",
-        "rows",
+        "towns",
+        "unit_towns",
     )
 
     def __init__(self, entries: Sequence[tuple[str, PlaceLike]]) -> None:
         self.keys = [k for k, _ in entries]
         self.places = [p for _, p in entries]
-        # What the scan reads of each town, read once: its key, country,
-        # admin-1, its longitude and its latitude in radians.
-        self.rows: dict[int, tuple[str, str, str | None, float, float]] = {}
+        self.towns: dict[int, _Town] = {}
         self.by_unit: dict[tuple[str, str], list[int]] = {}
         self.by_cell: dict[tuple[int, int, int], list[int]] = {}
         self.countries: dict[str, int] = {}
         self.key_countries: dict[str, dict[str, int]] = {}
         self.key_sizes: dict[str, int] = {}
-        self.nearby_cache: dict[
-            tuple[int, int, int], list[tuple[int, str, str, str | None, float, float]]
-        ] = {}
+        self.nearby_cache: dict[tuple[int, int, int], list[_Town]] = {}
+        self.unit_towns: dict[tuple[str, str] | None, list[_Town]] = {}
         self.cells: dict[tuple[float, float], tuple[int, int, int]] = {}
         for pos, (key, other) in enumerate(entries):
             self.key_sizes[key] = self.key_sizes.get(key, 0) + 1
@@ -250,17 +253,18 @@ class _ContextIndex:
                 mine[other.country] = mine.get(other.country, 0) + 1
             if other.feature == "country":
                 continue
-            if other.admin1 is not None:
-                self.by_unit.setdefault((other.country, other.admin1), []).append(pos)
+            unit = (other.country, other.admin1) if other.admin1 is not None else None
+            if unit is not None:
+                self.by_unit.setdefault(unit, []).append(pos)
+                self.unit_towns.setdefault(unit, [])
             if is_city:
                 self.by_cell.setdefault(_cell(lat, lon), []).append(pos)
-                self.rows[pos] = (key, other.country, other.admin1, lon, math.radians(lat))
+                town = self.towns[pos] = (pos, key, lon, math.radians(lat))
+                if unit is not None:
+                    self.unit_towns[unit].append(town)
 
-    def towns_near(
-        self, cell: tuple[int, int, int]
-    ) -> list[tuple[int, str, str, str | None, float, float]]:
-        """The towns in a cell and its neighbours, in list order, as (position,
-        key, country, admin-1, longitude, latitude in radians); shared by every
+    def towns_near(self, cell: tuple[int, int, int]) -> list[_Town]:
+        """The towns in a cell and its neighbours, in list order; shared by every
         candidate in that cell."""
         hit = self.nearby_cache.get(cell)
         if hit is None:
@@ -268,8 +272,8 @@ class _ContextIndex:
             a, b, c = cell
             for da, db, dc in _NEIGHBOURS:
                 found.extend(self.by_cell.get((a + da, b + db, c + dc), ()))
-            rows = self.rows
-            hit = self.nearby_cache[cell] = [(pos, *rows[pos]) for pos in sorted(found)]
+            towns = self.towns
+            hit = self.nearby_cache[cell] = [towns[pos] for pos in sorted(found)]
         return hit
 
 
@@ -350,45 +354,52 @@ class Context(Sequence[PlaceLike]):
         country, admin1 = place.country, place.admin1
         best = 0.0
         win = -1
+        unit = (country, admin1) if admin1 is not None else None
         # Any place of the same admin-1 gives SAME_ADMIN1: the first one names it.
-        if admin1 is not None:
-            for pos in ix.by_unit.get((country, admin1), ()):
+        if unit is not None:
+            for pos in ix.by_unit.get(unit, ()):
                 if ix.keys[pos] != ex:
                     best, win = SAME_ADMIN1, pos
                     break
         if place.feature == "city" and ix.by_cell:
-            spot = (place.latitude, place.longitude)
-            cell = ix.cells.get(spot)
-            if cell is None:
-                cell = ix.cells[spot] = _cell(*spot)
-            lat1, lon1 = spot
+            lat1, lon1 = place.latitude, place.longitude
             p1 = math.radians(lat1)
             cos_p1 = math.cos(p1)
-            # Towns further than REGIONAL_KM give distance nothing, and admin-1
-            # nothing the first place of the admin-1 has not given already.
-            for pos, key, o_country, o_admin1, o_lon, p2 in ix.towns_near(cell):
-                dp = p2 - p1
-                if dp > _MAX_DLAT_RAD or dp < -_MAX_DLAT_RAD or key == ex:
-                    continue
-                dl = math.radians(o_lon - lon1)
-                a = math.sin(dp / 2) ** 2 + cos_p1 * math.cos(p2) * math.sin(dl / 2) ** 2
-                d = 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
-                if d <= NEAR_KM:
-                    by_distance = NEAR_POINTS
-                elif d <= REGIONAL_KM:
-                    by_distance = REGIONAL_POINTS
-                else:
-                    continue
-                by_unit = (
-                    SAME_ADMIN1
-                    if o_admin1 is not None and admin1 == o_admin1 and country == o_country
-                    else 0.0
-                )
-                pts = max(by_unit, by_distance) + (0.25 if by_unit and by_distance else 0.0)
-                if pts > best or (pts == best and pos < win):
-                    best, win = pts, pos
-                    if pts >= _TOP_POINTS:
+            if win >= 0:
+                # The most a place gives, _TOP_POINTS: a town of the same admin-1
+                # within REGIONAL_KM; the first such town in the list names it.
+                for pos, key, o_lon, p2 in ix.unit_towns[unit]:
+                    dp = p2 - p1
+                    if dp > _MAX_DLAT_RAD or dp < -_MAX_DLAT_RAD or key == ex:
+                        continue
+                    dl = math.radians(o_lon - lon1)
+                    a = math.sin(dp / 2) ** 2 + cos_p1 * math.cos(p2) * math.sin(dl / 2) ** 2
+                    d = 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+                    if d <= REGIONAL_KM:
+                        best, win = _TOP_POINTS, pos
                         break
+            if best < _TOP_POINTS:
+                # Distance alone, from towns of other admin-1s (those of this one
+                # are all further than REGIONAL_KM): NEAR_POINTS, else
+                # REGIONAL_POINTS, named by the first town (in list order) to give it.
+                spot = (lat1, lon1)
+                cell = ix.cells.get(spot)
+                if cell is None:
+                    cell = ix.cells[spot] = _cell(*spot)
+                for pos, key, o_lon, p2 in ix.towns_near(cell):
+                    if best >= NEAR_POINTS and pos > win:
+                        break
+                    dp = p2 - p1
+                    if dp > _MAX_DLAT_RAD or dp < -_MAX_DLAT_RAD or key == ex:
+                        continue
+                    dl = math.radians(o_lon - lon1)
+                    a = math.sin(dp / 2) ** 2 + cos_p1 * math.cos(p2) * math.sin(dl / 2) ** 2
+                    d = 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+                    if d <= NEAR_KM:
+                        best, win = NEAR_POINTS, pos
+                        break
+                    if d <= REGIONAL_KM and best < REGIONAL_POINTS:
+                        best, win = REGIONAL_POINTS, pos
         total = ix.countries.get(country, 0)
         if ex is not None:
             total -= ix.key_countries.get(ex, {}).get(country, 0)
@@ -409,6 +420,8 @@ def _scored_points(place: PlaceLike, context: Sequence[PlaceLike]) -> tuple[floa
     if isinstance(context, Context):
         best, win, same = context.score(place)
         return best, (context, win, same)
+    if not context:
+        return 0.0, ""
     return _context_points(place, context)
 
 
@@ -465,16 +478,17 @@ def decide(query: str, candidates: Sequence[PlaceLike], ev: Evidence) -> Decisio
     if ev.cue is None:
         # A bare name shared by a town and the unit around it means the town
         # ("New York", "Kyiv"); the unit needs a cue such as "region".
-        towns = [candidates[i] for i in pool if candidates[i].feature == "city"]
+        town_units = {
+            (candidates[i].country, candidates[i].admin1)
+            for i in pool
+            if candidates[i].feature == "city"
+        }
         pool = [
             i
             for i in pool
             if not (
                 candidates[i].feature == "admin1"
-                and any(
-                    t.country == candidates[i].country and t.admin1 == candidates[i].admin1
-                    for t in towns
-                )
+                and (candidates[i].country, candidates[i].admin1) in town_units
             )
         ]
 
