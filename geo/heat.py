@@ -26,7 +26,7 @@ L.nm.Heat = L.Layer.extend({
   },
   onAdd: function (map) {
     var pane = map.getPane(this.options.pane) || map.createPane(this.options.pane);
-    pane.style.zIndex = 380;  // above the tiles and reference places, below the events
+    pane.style.zIndex = 380;  // above the tiles, below reference places (385) and events
     pane.style.pointerEvents = "none";
     this._canvas = L.DomUtil.create("canvas", "nm-heat leaflet-zoom-hide", pane);
     map.on("moveend resize", this._draw, this);

@@ -52,7 +52,7 @@ DEFAULT_CENTER = (48.5, 31.5)
 
 MAX_MARKERS = 3000
 """Past this many placed events, events_layer sends groups instead of events."""
-MAX_AREAS = 500
+MAX_AREAS = 100
 """The most region or country areas a grouped layer draws (the largest groups)."""
 AGGREGATE_NOTE = "Grouped: narrow the filters or zoom in to see single events."
 """The last line of a group's popup (never 'Event <id>': that line names one event)."""
@@ -272,6 +272,9 @@ nm.content = function (build) {
   Object.defineProperty(content, "innerText", {get: function () { return nm.text(build()); }});
   return content;
 };
+// Room for the controls in the top corners when a popup pans the map to fit.
+nm.popupOptions = {maxWidth: 380, autoPanPaddingTopLeft: [56, 12],
+                   autoPanPaddingBottomRight: [12, 12]};
 nm.tip = function (text) { return function () { return document.createTextNode(text); }; };
 // Columns, each a list of values or {"values": uniques, "codes": indexes}.
 nm.decode = function (table) {
@@ -324,9 +327,9 @@ nm.entry = function (e, chosen) {
   } else if (e.gp >= 3) {
     area = L.circle([e.lat, e.lon], {radius: e.r, color: e.colour, weight: 2, dashArray: "6 6",
                                      fillColor: e.colour, fillOpacity: 0.08,
-                                     className: "nm-area"});
+                                     className: "nm-area", pane: "nm-areas"});
     area.nmEventId = e.id;
-    area.bindPopup(popup, {maxWidth: 380});
+    area.bindPopup(popup, nm.popupOptions);
     style = {color: e.colour, weight: 3, fillColor: "#fff", fillOpacity: 0.6, radius: 11};
   }
   if (e.dp !== "day") {  // the date is uncertain: draw it fainter
@@ -341,7 +344,7 @@ nm.entry = function (e, chosen) {
     (chosen ? " nm-selected" : "");
   var marker = L.circleMarker([e.lat, e.lon], style);
   marker.nmEventId = e.id;
-  marker.bindPopup(popup, {maxWidth: 380});
+  marker.bindPopup(popup, nm.popupOptions);
   marker.bindTooltip(nm.tip(e.place + " · " + e.day));
   return {event: e, marker: marker, area: area, chosen: chosen};
 };
@@ -379,14 +382,14 @@ nm.groupShapes = function (g, info, area) {
   g.count.forEach(function (n, i) {
     var colour = info.colours[g.dom[i]];
     var shape = area
-      ? L.circle([g.lat[i], g.lon[i]], {radius: g.r[i], color: colour, weight: 2,
-                                        dashArray: "6 6", fillColor: colour, fillOpacity: 0.08,
-                                        className: "nm-area nm-group-area"})
-      : L.circleMarker([g.lat[i], g.lon[i]], {radius: 5 + 19 * Math.sqrt(n / most),
+      ? L.circle([g.lat[i], g.lon[i]], {radius: g.r[i], color: colour, weight: 1.5,
+                                        dashArray: "6 6", fillColor: colour, fillOpacity: 0.04,
+                                        className: "nm-area nm-group-area", pane: "nm-areas"})
+      : L.circleMarker([g.lat[i], g.lon[i]], {radius: 4 + 16 * Math.sqrt(n / most),
                                               color: "#333", weight: 1, fillColor: colour,
                                               fillOpacity: 0.7, className: "nm-group"});
     shape.bindPopup(nm.content(function () { return nm.groupPopup(g, i, info, area); }),
-                    {maxWidth: 380});
+                    nm.popupOptions);
     shape.bindTooltip(nm.tip(n.toLocaleString("en") + (n === 1 ? " event" : " events")));
     shapes.push(shape);
   });
@@ -427,6 +430,8 @@ class MapChrome(MacroElement):
   {{ this.heat }}
   // One layer control for the page's life: each events layer swaps its overlays in,
   // and the reader's choice of overlays outlives the swap.
+  // Areas sit under the event shapes (overlayPane, 400), whichever overlay was ticked last.
+  map.createPane("nm-areas").style.zIndex = 390;
   // Which event's popup the reader closed last: a redrawn layer does not reopen it.
   map.on("popupopen", function () { map.nmClosedEvent = null; });
   map.on("popupclose", function (ev) {
@@ -553,7 +558,8 @@ class EventsLayer(MacroElement):
     map.nmRevealed = x.event.id;
     if (!map.hasLayer(cluster)) { return; }
     if (map.hasLayer(x.marker)) { x.marker.openPopup(); return; }
-    standing = L.popup({maxWidth: 380, autoPan: !again}).setLatLng(x.marker.getLatLng())
+    standing = L.popup(L.extend({}, nm.popupOptions, {autoPan: !again}))
+      .setLatLng(x.marker.getLatLng())
       .setContent(x.marker.getPopup().getContent());
     standing.nmEventId = x.event.id;
     standing.openOn(map);
@@ -601,9 +607,9 @@ class OfflineBackdrop(MacroElement):
 (function () {
   var map = {{ this._parent.get_name() }};
   var places = {{ this.payload }};
-  // Below the event shapes (overlayPane, z-index 400), above the tiles.
+  // Below the event shapes (overlayPane, z-index 400), above the tiles and the heat (380).
   var pane = map.createPane("nm-landmarks");
-  pane.style.zIndex = 350;
+  pane.style.zIndex = 385;
   pane.style.pointerEvents = "none";
   var layer = L.layerGroup();
   places.forEach(function (p) {
