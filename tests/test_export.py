@@ -46,3 +46,25 @@ def test_geojson_is_lon_lat_and_keeps_the_columns(seed: pd.DataFrame) -> None:
     assert irpin["properties"]["geonameid"] == 707565
     assert irpin["properties"]["fatalities"] is None
     json.dumps(collection)  # every value is JSON-ready
+
+
+def test_export_keeps_every_event_and_its_timeline_past_the_dashboard_limit(
+    seed: pd.DataFrame,
+) -> None:
+    from geo.maps import MAX_MARKERS
+
+    from .map_browser import many_events
+
+    events = many_events(seed, MAX_MARKERS + 500)
+    html = map_html(events, total=len(events))
+    data = json.loads(re.search(r"var data = (\{.*?\});\n", html).group(1))
+    assert data["groups"] is None and data["events"]["n"] == MAX_MARKERS + 500
+    assert "map.nmShow(function (e)" in html  # the file's own timeline redraws events
+
+
+def test_hostile_filters_and_title_stay_text(seed: pd.DataFrame) -> None:
+    hostile = "</script><script>alert(1)</script><img src=x onerror=alert(2)>"
+    html = map_html(seed, filters=hostile, title=hostile)
+    assert "</script><script>alert" not in html and "<img src=x" not in html
+    caption = json.loads(re.search(r"var lines = (\[.*?\]);", html).group(1))
+    assert caption[0] == hostile and caption[2] == f"Filters: {hostile}"
