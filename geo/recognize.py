@@ -400,7 +400,7 @@ def find(text: str, classify: Classify, starts: Callable[[str], bool] | None = N
     consumed = 0  # end of the last name matched: words before it are spent
     # The last capitalised token seen: the only word before a name that can
     # make it part of a longer one.
-    cap_start = cap_end = -1
+    cap_start = -1
     cap_word = ""
     for m in _SCAN.finditer(text):
         start = m.start()
@@ -412,12 +412,8 @@ def find(text: str, classify: Classify, starts: Callable[[str], bool] | None = N
             word = _before_capital(text, start)
             if not word:
                 continue
-        prev: _Token | None = None
-        if cap_end >= 0 and cap_end < start:
-            gap = text[cap_end:start]
-            if gap == " " or (gap.isspace() and "\n" not in gap):
-                prev = _token(cap_start, cap_word)
-        cap_start, cap_end, cap_word = start, start + len(word), word
+        last_start, last_word = cap_start, cap_word
+        cap_start, cap_word = start, word
         if start < consumed:
             continue
         info = words.get(word)
@@ -429,7 +425,13 @@ def find(text: str, classify: Classify, starts: Callable[[str], bool] | None = N
             info = words[word] = (ok, key, possessive, all_caps)
         if not info[0]:
             continue
-        end = cap_end
+        end = start + len(word)
+        prev: _Token | None = None
+        last_end = last_start + len(last_word)
+        if last_start >= 0 and last_end < start:
+            gap = text[last_end:start]
+            if gap == " " or (gap.isspace() and "\n" not in gap):
+                prev = _token(last_start, last_word)
         if prev is None and not info[3]:
             # The common case, decided without tokens: a word alone, no
             # capitalised word before it, and after it punctuation, or a
@@ -451,10 +453,18 @@ def find(text: str, classify: Classify, starts: Callable[[str], bool] | None = N
                 name_end = end - 2 if info[2] else end
                 if kind == "place" and key in persons and not text.startswith(",", name_end):
                     continue
-                tokens = [_Token(start, name_end, word, info[2], True, False)]
-                if after is not None:
-                    tokens.append(_token(after.start(), after.group()))
-                found.append(_found(text, tokens, 0, 1, key, kind))
+                cue = None
+                near = False
+                if kind == "place":
+                    if after is not None and not info[2]:
+                        nxt = after.group()
+                        if _fold(nxt) in ADMIN_CUES:
+                            cue = "admin"
+                            name_end = after.start() + len(nxt)
+                            if len(nxt) > 3 and nxt[-1] == "s" and nxt[-2] in APOSTROPHES:
+                                name_end -= 2
+                    cue, near = _cues_before(text, start, cue)
+                found.append(Found(start, name_end, text[start:name_end], key, kind, cue, near))
                 continue
         tokens, i = _tokens_at(text, start, word, prev)
         hit = _longest_match(text, tokens, i, classify)
@@ -657,12 +667,13 @@ def _may_cue(before: str) -> bool:
         return False
     if not before.isascii():
         return True
-    words = before.lower().split()
+    words = before.rsplit(None, 2)  # the last two words are all that is read
     if not words:
         return False
-    if words[-1] in _CUE_ENDINGS:
+    last = words[-1].lower()
+    if last in _CUE_ENDINGS:
         return True
-    return words[-1] == "the" and len(words) > 1 and words[-2] in _CUE_ENDINGS
+    return last == "the" and len(words) > 1 and words[-2].lower() in _CUE_ENDINGS
 
 
 def _found(text: str, tokens: list[_Token], i: int, j: int, key: str, kind: Kind) -> Found:
@@ -676,12 +687,21 @@ def _found(text: str, tokens: list[_Token], i: int, j: int, key: str, kind: Kind
             if _only_space_between(text, tokens[j - 1], nxt) and not tokens[j - 1].possessive:
                 cue = "admin"
                 end = nxt.end
-        before = text[max(0, start - 40) : start]
-        if _may_cue(before):
-            if cue is None and _CITY_BEFORE.search(before):
-                cue = "city"
-            near = bool(_NEAR_BEFORE.search(before))
+        cue, near = _cues_before(text, start, cue)
     return Found(start, end, text[start:end], key, kind, cue, near)
+
+
+def _cues_before(text: str, start: int, cue: str | None) -> tuple[str | None, bool]:
+    """The cue and "near" flag a place at start takes from the words before it
+    ("the city of X", "near X"); an admin cue after it comes first."""
+    if not text[start - 1 : start].isspace():
+        return cue, False
+    before = text[max(0, start - 40) : start]
+    if not _may_cue(before):
+        return cue, False
+    if cue is None and _CITY_BEFORE.search(before):
+        cue = "city"
+    return cue, bool(_NEAR_BEFORE.search(before))
 
 
 def _share_plural_cues(text: str, found: list[Found]) -> None:
