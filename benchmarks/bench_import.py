@@ -15,7 +15,10 @@ is that step's peak alone):
   (the gazetteer index is built beforehand in the temporary folder).
 
 Times are of the call alone (imports excluded); the median of the runs is
-reported, with the ratio import / read_csv. Peak memory is the child's
+reported, with the ratio import / read_csv, the range of the ratios of each
+run's pair, and the CPU time of the call (all threads: the import parses
+on two cores, read_csv on one, so on a machine other work keeps busy the
+import loses more of its wall time than read_csv does). Peak memory is the child's
 ``VmHWM`` (``/proc/self/status``): ``ru_maxrss`` is not used because Linux
 carries it over fork and exec, so a child of the process that generated the
 file would report that process's peak. The file is generated in a child too.
@@ -161,20 +164,21 @@ def _child(step: str, path: str) -> None:
         make_acled_csv(Path(path), int(os.environ["BENCH_ROWS"]))
         return
     if step == "read_csv":
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         rows = len(pd.read_csv(path))
-        seconds = time.perf_counter() - start
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
         extra: dict[str, object] = {}
     else:
         from geo.formats import import_dataset
 
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         report = import_dataset(path)
-        seconds = time.perf_counter() - start
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
         rows = report.rows_read
         extra = {"loaded": len(report.events), "rejected": report.reasons()}
     peak_mb = _peak_mb()
-    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, "rows": rows, **extra}))
+    out = {"seconds": seconds, "cpu": cpu, "peak_mb": peak_mb, "rows": rows, **extra}
+    print(json.dumps(out))
 
 
 def _run(step: str, path: Path, env: dict[str, str]) -> dict[str, float]:
@@ -223,8 +227,15 @@ def main() -> None:
             med = {s: statistics.median(r["seconds"] for r in rs) for s, rs in results.items()}
             for step, rs in results.items():
                 times = ", ".join(f"{r['seconds']:.2f}" for r in rs)
+                cpu = statistics.median(r["cpu"] for r in rs)
                 peak = max(r["peak_mb"] for r in rs)
-                print(f"  {step:9s} median {med[step]:.2f} s ({times}); peak RSS {peak:.0f} MB")
+                print(
+                    f"  {step:9s} median {med[step]:.2f} s ({times}); CPU median {cpu:.2f} s; "
+                    f"peak RSS {peak:.0f} MB"
+                )
+            reads, imports = results["read_csv"], results["import"]
+            pairs = sorted(i["seconds"] / r["seconds"] for r, i in zip(reads, imports, strict=True))
+            print(f"  paired ratios (each import / its read_csv): {pairs[0]:.2f}-{pairs[-1]:.2f}x")
             last = results["import"][-1]
             print(f"  import: {last['rows']:,} read, {last['loaded']:,} loaded, {last['rejected']}")
             print(f"  ratio import / read_csv: {med['import'] / med['read_csv']:.2f}x")
