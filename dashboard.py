@@ -77,6 +77,7 @@ TABLE_COLUMNS = [
     "notes",
     "evidence",
     "source",
+    "source_count",
     "unplaced_reason",
 ]
 
