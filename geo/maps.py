@@ -1,8 +1,14 @@
 """Events table -> folium map, with no streamlit and no CDN.
 
+Two parts, so the dashboard's map can stay put while filters change:
+``base_map`` (tiles, view, legend, controls: from the whole dataset, the same
+script every rerun) and ``events_layer`` (a FeatureGroup of what the filters
+let through, for streamlit-folium's ``feature_group_to_add``). ``build_map``
+puts the two together for exports.
+
 Text from the news is untrusted. It never reaches the page as HTML: the events
 travel as JSON (with ``<``, ``>``, ``&`` and line separators escaped so nothing
-can close the script tag) and the browser builds every popup with
+can close the script tag) and the browser builds every popup and tooltip with
 ``textContent``. Links are made only from http(s) URLs.
 """
 
@@ -736,8 +742,11 @@ def events_layer(
     MAX_AREAS largest). Either way the payload stays bounded. The overlays
     "Events", "Areas" and "Heat" (off at first) join the map's layer control.
 
-    ``selected`` names an event drawn highlighted, on its own (even when the
-    rest are grouped), with its popup open.
+    ``selected`` names an event drawn highlighted (on its own even when the
+    rest are grouped) whose popup opens each time the layer is drawn, without
+    zooming (over its cluster if it is in one), unless the reader closed that
+    popup. The map's container says ``data-events-drawn`` (the events the
+    layer stands for) and ``data-shapes-drawn`` (markers and group circles).
     """
     context = context or MapContext()
     placed = _placed(shown)
