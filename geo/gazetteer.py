@@ -182,6 +182,13 @@ _SELECT = (
     "p.population, p.radius, p.capital, n.kind FROM name n JOIN place p ON p.pid = n.pid "
     "WHERE n.key = ?"
 )
+_SELECT_MANY = (
+    "SELECT p.pid, p.geonameid, p.name, p.lat, p.lon, p.country, p.admin1, p.feature, "
+    "p.population, p.radius, p.capital, n.kind, n.key FROM name n JOIN place p "
+    "ON p.pid = n.pid WHERE n.key IN"
+)
+_BATCH = 500
+_MMAP_BYTES = 256 << 20
 
 _HEAD = "SELECT 1 FROM name WHERE key >= ? AND key < ? LIMIT 1"
 
@@ -245,6 +252,9 @@ class Gazetteer:
     def _connect(cls, path: Path) -> Gazetteer:
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
         try:
+            # Read the index through memory mapping: random look-ups without a
+            # system call each (only the pages touched become resident).
+            con.execute(f"PRAGMA mmap_size = {_MMAP_BYTES}")
             row = con.execute("SELECT v FROM meta WHERE k = 'schema'").fetchone()
             if row is None or row[0] != str(idx.SCHEMA_VERSION):
                 raise sqlite3.DatabaseError(f"schema {row} is not {idx.SCHEMA_VERSION}")
@@ -290,17 +300,33 @@ class Gazetteer:
         """Every (place, name kind) filed under a folded key, cached."""
         hit = self._rows_cache.get(key)
         if hit is None:
-            rows = self._con.execute(_SELECT, (key,)).fetchall()
-            hit = []
-            for r in rows:
-                row = self._place(r)
-                if r[11] == idx.ALTERNATE and _unlike(key, row.place.name):
-                    row = _Row(row.pid, row.place, row.admin1_code, row.capital, True)
-                hit.append((row, r[11]))
-            hit.sort(key=lambda rk: -resolve.prior(rk[0], rk[0].capital, rk[0].alternate))
-            if len(self._rows_cache) > _CACHE_LIMIT:
-                self._rows_cache.clear()
-            self._rows_cache[key] = hit
+            hit = self._file(key, self._con.execute(_SELECT, (key,)).fetchall())
+        return hit
+
+    def _prefetch(self, keys: Iterable[str]) -> None:
+        """Look up many keys at once (a query per _BATCH keys, not one each)."""
+        todo = sorted({k for k in keys if k not in self._rows_cache})
+        for n in range(0, len(todo), _BATCH):
+            chunk = todo[n : n + _BATCH]
+            by_key: dict[str, list[tuple[Any, ...]]] = {k: [] for k in chunk}
+            marks = ", ".join("?" * len(chunk))
+            for r in self._con.execute(f"{_SELECT_MANY} ({marks}) ORDER BY n.key, n.pid", chunk):
+                by_key[r[12]].append(r)
+            for k, rows in by_key.items():
+                self._file(k, rows)
+
+    def _file(self, key: str, rows: list[tuple[Any, ...]]) -> list[tuple[_Row, int]]:
+        """Make and cache a key's candidates from its index rows (in pid order)."""
+        hit = []
+        for r in rows:
+            row = self._place(r)
+            if r[11] == idx.ALTERNATE and _unlike(key, row.place.name):
+                row = _Row(row.pid, row.place, row.admin1_code, row.capital, True)
+            hit.append((row, r[11]))
+        hit.sort(key=lambda rk: -resolve.prior(rk[0], rk[0].capital, rk[0].alternate))
+        if len(self._rows_cache) > _CACHE_LIMIT:
+            self._rows_cache.clear()
+        self._rows_cache[key] = hit
         return hit
 
     def _rows(self, key: str, cue: str | None) -> list[_Row]:
@@ -456,6 +482,7 @@ class Gazetteer:
         # and cue alone: built once per distinct pair, shared (read-only) by
         # every mention of it.
         shared: dict[tuple[str, str | None], _Candidates] = {}
+        self._prefetch(f.key for f in found if f.kind == "place" or f.key in ("us", "uk"))
         for f in found:
             if f.kind == "demonym" and f.key in ("us", "uk") and _standalone(text, f.end):
                 f = recognize.Found(f.start, f.end, f.text, f.key, "place", f.cue, f.near)
@@ -657,6 +684,8 @@ def _one_sense_per_name(places: Sequence[_Resolved]) -> None:
 def _resolution(query: str, rows: Sequence[_Row], d: resolve.Decision) -> Resolution:
     place = rows[d.chosen].place if d.chosen is not None else None
     order = [i for i in d.ranked if i != d.chosen]
-    order += [i for i in range(len(rows)) if i not in d.ranked and i != d.chosen]
+    if len(order) < MAX_ALTERNATIVES and len(d.ranked) < len(rows):
+        ranked = set(d.ranked)
+        order += [i for i in range(len(rows)) if i not in ranked and i != d.chosen]
     alts = tuple(rows[i].place for i in order[:MAX_ALTERNATIVES])
     return Resolution(query, place, d.precision, d.score, alts, d.reason)
