@@ -11,9 +11,11 @@ mentions.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import re
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -459,18 +461,19 @@ class Gazetteer:
         # Resolution: ordering its alternatives once per text, not per mention.
         # The decision is keyed by identity: every one stays alive in the work list.
         made: dict[tuple[Any, ...], Resolution] = {}
-        for w in self._resolve_text(text):
-            f = w.found
-            if f.kind != "place" or w.decision is None:
-                continue
-            memo = (f.text, f.key, f.cue, id(w.decision), w.inherited)
-            res = made.get(memo)
-            if res is None:
-                res = _resolution(f.text, w.rows, w.decision)
-                if w.inherited:
-                    res = dataclasses.replace(res, reason=w.inherited)
-                made[memo] = res
-            out.append(Mention(f.start, f.end, f.text, res))
+        with _collector_paused():
+            for w in self._resolve_text(text):
+                f = w.found
+                if f.kind != "place" or w.decision is None:
+                    continue
+                memo = (f.text, f.key, f.cue, id(w.decision), w.inherited)
+                res = made.get(memo)
+                if res is None:
+                    res = _resolution(f.text, w.rows, w.decision)
+                    if w.inherited:
+                        res = dataclasses.replace(res, reason=w.inherited)
+                    made[memo] = res
+                out.append(Mention(f.start, f.end, f.text, res))
         return out
 
     def _resolve_text(self, text: str) -> list[_Resolved]:
@@ -607,6 +610,24 @@ def _chosen_then(
     w = work[k]
     d = (now[g] if k < at else last[g])[1] if g is not None else w.decision
     return w.rows[d.chosen] if d is not None and d.chosen is not None else None
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while a text is resolved.
+
+    A long text makes hundreds of thousands of small objects, none of them in a
+    cycle, and each full collection walks them all again: about a quarter of
+    the time of a 3 MB text. Reference counting still frees them; the collector
+    is switched back on (if it was on) at the end, whatever happens.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def _standalone(text: str, end: int) -> bool:
