@@ -15,9 +15,8 @@ import csv
 import io
 import mmap
 import os
-from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -188,46 +187,39 @@ def _read_pieces(source: Source, encoding: str, convert: object) -> pa.Table | N
     if size <= 2 * BLOCK_BYTES:
         return None
 
-    def parse(piece: memoryview, names: list[str] | None) -> pa.Table:
+    data = _mapped(source)
+    view = memoryview(data)
+
+    def parse(start: int, end: int, names: list[str] | None) -> pa.Table:
         read = pcsv.ReadOptions(
             encoding=encoding,
             use_threads=False,
-            block_size=4 * len(piece) + 1024,  # one block, whatever the transcoding adds
+            block_size=4 * (end - start) + 1024,  # one block, whatever the transcoding adds
             column_names=names,
         )
-        return pcsv.read_csv(
-            pa.py_buffer(piece),
+        table = pcsv.read_csv(
+            pa.py_buffer(view[start:end]),
             read_options=read,
             parse_options=pcsv.ParseOptions(newlines_in_values=False),
             convert_options=convert,
         )
+        _release(data, start, end)
+        return table
 
-    data = _mapped(source)
-    view = memoryview(data)
-    tables: list[pa.Table] = []
-
-    def add(done: Future[pa.Table], end: int) -> None:
-        if tables and not _ends_cleanly(tables[-1]):
-            raise ValueError("a piece ends inside a quoted cell")
-        tables.append(done.result())
-        _release(data, end)
-
-    pending: deque[tuple[Future[pa.Table], int]] = deque()
+    pieces = _pieces(data)
     with ThreadPoolExecutor(max_workers=2) as pool:
         try:
-            for k, (start, end) in enumerate(_pieces(data)):  # a few in flight, in order
-                if k == 0:
-                    tables.append(parse(view[start:end], None))
-                    names = tables[0].column_names
-                    continue
-                pending.append((pool.submit(parse, view[start:end], names), end))
-                if len(pending) > _IN_FLIGHT:
-                    add(*pending.popleft())
-            while pending:
-                add(*pending.popleft())
+            tables = [parse(*next(pieces), None)]
+            names = tables[0].column_names
+            # Every piece is queued at once (they are views: nothing is copied), so the
+            # workers never wait for this thread, which a busy machine may not run for a while.
+            futures = [pool.submit(parse, start, end, names) for start, end in pieces]
+            for future in futures:  # in order: each piece vouches for the cut before it
+                if not _ends_cleanly(tables[-1]):
+                    raise ValueError("a piece ends inside a quoted cell")
+                tables.append(future.result())
         except ValueError:  # also pyarrow.ArrowInvalid and UnicodeDecodeError
-            for future, _ in pending:
-                future.cancel()
+            pool.shutdown(wait=True, cancel_futures=True)
             return None
     return pa.concat_tables(tables)
 
@@ -238,10 +230,6 @@ def _ends_cleanly(table: pa.Table) -> bool:
         return True
     last = table.column(table.num_columns - 1)[-1].as_py()
     return not str(last).endswith(("\n", "\r"))
-
-
-_IN_FLIGHT = 4
-"""Pieces read ahead of the parsing (about 4 MB each)."""
 
 
 def _pieces(data: bytes | mmap.mmap) -> Iterator[tuple[int, int]]:
@@ -274,11 +262,15 @@ def _mapped(source: bytes | str | Path) -> bytes | mmap.mmap:
         return mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ)
 
 
-def _release(data: bytes | mmap.mmap, end: int) -> None:
-    """Let go of the mapped pages before ``end`` (parsed already): they stay in the page
-    cache, but no longer count in this process's memory (a 470 MB file would, whole)."""
+def _release(data: bytes | mmap.mmap, start: int, end: int) -> None:
+    """Let go of the mapped pages wholly inside [start, end) (parsed already): they stay
+    in the page cache, but no longer count in this process's memory (a 470 MB file
+    would, whole). A page shared with a piece still being parsed is mapped again."""
     if isinstance(data, mmap.mmap) and hasattr(mmap, "MADV_DONTNEED"):
-        data.madvise(mmap.MADV_DONTNEED, 0, end - end % mmap.PAGESIZE)
+        first = -(-start // mmap.PAGESIZE) * mmap.PAGESIZE
+        last = end - end % mmap.PAGESIZE if end < len(data) else end
+        if last > first:
+            data.madvise(mmap.MADV_DONTNEED, first, last - first)
 
 
 def _to_frame(table: pa.Table) -> pd.DataFrame:
