@@ -340,8 +340,10 @@ class Gazetteer:
         return plain or [r for r, _ in pairs]
 
     def _classify(self, key: str) -> recognize.Kind | None:
-        if key in self._kinds:
-            return self._kinds[key]
+        try:
+            return self._kinds[key]  # one look-up on the hit, the common case
+        except KeyError:
+            pass
         kind: recognize.Kind | None
         if key in self._stops:
             kind = "stop"

@@ -605,7 +605,7 @@ def _part_of_longer_name(
         if (
             nxt.capitalised
             and _only_space_between(text, last, nxt)
-            and fold(nxt.text) not in PLACE_FOLLOWERS
+            and _fold(nxt.text) not in PLACE_FOLLOWERS
         ):
             headline = _in_headline(text, tokens[i].start)
             if not headline:
@@ -613,7 +613,7 @@ def _part_of_longer_name(
     if i > 0:
         prev = tokens[i - 1]
         if prev.capitalised and not prev.possessive and _only_space_between(text, prev, tokens[i]):
-            word = fold(prev.text)
+            word = _fold(prev.text)
             if prev.text[-1:].islower() and re.search(f"[{HYPHENS}]", prev.text):
                 return ""  # an adjectival compound: "Russian-speaking Donbas"
             if word in TITLES:
@@ -712,7 +712,7 @@ def _share_plural_cues(text: str, found: list[Found]) -> None:
         f = found[k]
         if f.kind != "place":
             continue
-        if f.cue == "admin" and fold(f.text.rsplit(None, 1)[-1]) in PLURAL_CUES:
+        if f.cue == "admin" and _fold(f.text.rsplit(None, 1)[-1]) in PLURAL_CUES:
             plural[k] = True
         elif (
             f.cue is None
