@@ -89,10 +89,12 @@ def edge_suspects(data: pa.ChunkedArray) -> np.ndarray:
         bounds = _offsets(chunk, offsets)
         data_bytes = np.frombuffer(body, dtype=np.uint8)
         starts, ends = bounds[:-1], bounds[1:]
-        # An empty string's "first" and "last" bytes are its neighbours'; masked below.
-        first = data_bytes[np.minimum(starts, data_bytes.size - 1)]
-        last = data_bytes[ends - 1]
-        parts.append((_EDGE_BYTE[first] | _EDGE_BYTE[last]) & (ends > starts))
+        # An empty string's "first" and "last" bytes are its neighbours' (or clipped to
+        # the body's ends); masked below. np.take is the cheaper gather here.
+        edge = np.take(_EDGE_BYTE, np.take(data_bytes, starts, mode="clip"))
+        edge |= np.take(_EDGE_BYTE, np.take(data_bytes, ends - 1, mode="clip"))
+        edge &= ends > starts
+        parts.append(edge)
     return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
 
 
