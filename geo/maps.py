@@ -434,16 +434,31 @@ class MapChrome(MacroElement):
   var legendTypes = {{ this.legend }};
   {{ this.helpers }}
   {{ this.heat }}
-  // One layer control for the page's life: each events layer swaps its overlays in,
-  // and the reader's choice of overlays outlives the swap.
   // Areas sit under the event shapes (overlayPane, 400), whichever overlay was ticked last.
   map.createPane("nm-areas").style.zIndex = 390;
-  // Which event's popup the reader closed last: a redrawn layer does not reopen it.
-  map.on("popupopen", function () { map.nmClosedEvent = null; });
-  map.on("popupclose", function (ev) {
-    var id = ev.popup.nmEventId || (ev.popup._source && ev.popup._source.nmEventId);
-    if (!map.nmSwapping && id) { map.nmClosedEvent = id; }
+  // What the reader did with event popups, which a redrawn layer respects: the one open
+  // (nmOpenEvent), the last one the reader opened since the last draw (nmClicked), the
+  // last one the reader closed (nmClosedEvent). A swap's own closing does not count.
+  function popupEvent(popup) {
+    return popup.nmEventId || (popup._source && popup._source.nmEventId) || null;
+  }
+  map.on("popupopen", function (ev) {
+    var id = popupEvent(ev.popup);
+    map.nmOpenEvent = id;
+    if (map.nmClosedEvent === id) { map.nmClosedEvent = null; }
+    if (!map.nmRevealing && id) { map.nmClicked = id; }
   });
+  map.on("popupclose", function (ev) {
+    if (map.nmSwapping) {
+      // Gone at once, not fading out beside its successor.
+      if (ev.popup.getElement()) { L.DomUtil.remove(ev.popup.getElement()); }
+      return;
+    }
+    map.nmOpenEvent = null;
+    map.nmClosedEvent = popupEvent(ev.popup);
+  });
+  // One layer control for the page's life: each events layer swaps its overlays in,
+  // and the reader's choice of overlays outlives the swap.
   map.nmOverlayState = {Events: true, Areas: true, Heat: false};
   map.nmControl = L.control.layers(null, null, {collapsed: false, position: "topright"});
   map.nmControl.addTo(map);
@@ -554,21 +569,38 @@ class EventsLayer(MacroElement):
     show(null);
     map.nmSetOverlays(overlays);
     if (!data.groups) { map.nmShow = show; map.nmTotal = entries.length; }
-    if (selected && map.nmClosedEvent !== selected.event.id) { reveal(selected); }
+    var wanted = popupToOpen();
+    map.nmClicked = null;
+    map.nmRevealed = data.selected;
+    if (wanted) { reveal(wanted); } else { map.nmOpenEvent = null; }
   }
-  // Open the selected event's popup without zooming: on its marker if drawn, else
-  // standing at its place (over the cluster that holds it, or off screen).
+  // The selected event's popup opens when the selection is new, or was open before the
+  // swap; never if the reader closed it. A popup the reader opened since the last draw
+  // stays open instead: this draw predates that click (the rerun it causes will follow).
+  function popupToOpen() {
+    var open = map.nmOpenEvent, clicked = map.nmClicked;
+    if (clicked && clicked === open && clicked !== data.selected) {
+      return entries.filter(function (x) { return x.event.id === clicked; })[0] || null;
+    }
+    if (!selected || map.nmClosedEvent === data.selected) { return null; }
+    return map.nmRevealed !== data.selected || open === data.selected ? selected : null;
+  }
+  // Open an event's popup without zooming: on its marker if drawn, else standing at its
+  // place (over the cluster that holds it, or off screen).
   var standing = null;
   function reveal(x) {
-    var again = map.nmRevealed === x.event.id;  // the reader may have moved away since
-    map.nmRevealed = x.event.id;
     if (!map.hasLayer(cluster)) { return; }
-    if (map.hasLayer(x.marker)) { x.marker.openPopup(); return; }
-    standing = L.popup(L.extend({}, nm.popupOptions, {autoPan: !again}))
-      .setLatLng(x.marker.getLatLng())
-      .setContent(x.marker.getPopup().getContent());
-    standing.nmEventId = x.event.id;
-    standing.openOn(map);
+    map.nmRevealing = true;
+    if (map.hasLayer(x.marker)) {
+      x.marker.openPopup();
+    } else {
+      standing = L.popup(nm.popupOptions)
+        .setLatLng(x.marker.getLatLng())
+        .setContent(x.marker.getPopup().getContent());
+      standing.nmEventId = x.event.id;
+      standing.openOn(map);
+    }
+    map.nmRevealing = false;
   }
   function detach() {
     if (!map) { return; }

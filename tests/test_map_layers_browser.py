@@ -250,6 +250,43 @@ def test_a_redrawn_layer_opens_the_selected_popup_unless_the_reader_closed_it(
         assert not opened.errors
 
 
+def test_a_late_redraw_does_not_take_the_popup_the_reader_just_opened(
+    browser: Browser, seed: pd.DataFrame, tmp_path: Path
+) -> None:
+    base = base_map(seed)
+    path = tmp_path / "base.html"
+    path.write_text(base.get_root().render(), encoding="utf-8")
+    with open_offline(browser, path, wait_for=".leaflet-container") as opened:
+        page = opened.page
+        popup = page.locator(".leaflet-popup-content")
+
+        def draw(selected: str | None) -> None:
+            swap_layer(page, base, streamlit_layer_js(events_layer(seed, selected=selected), base))
+
+        def click(event_id: str) -> None:
+            page.evaluate(
+                """([name, id]) => window[name].eachLayer(function (l) {
+                     if (l.nmEventId === id && l._path && l._path.matches("path.nm-event")) {
+                       l.fire("click", {latlng: l.getLatLng()});
+                     } })""",
+                [base.get_name(), event_id],
+            )
+
+        draw(None)
+        click("seed-000-09")
+        expect(popup).to_contain_text("Event seed-000-09")
+        page.locator(".leaflet-popup-close-button").click()
+        click("seed-000-11")
+        expect(popup).to_contain_text("Event seed-000-11")
+        draw("seed-000-09")  # the rerun for the first click arrives late
+        expect(popup).to_have_count(1)
+        expect(popup).to_contain_text("Event seed-000-11")
+        draw("seed-000-11")  # then the one for the second
+        expect(popup).to_have_count(1)
+        expect(popup).to_contain_text("Event seed-000-11")
+        assert not opened.errors
+
+
 def test_exported_file_keeps_its_timeline_and_overlays(
     browser: Browser, seed: pd.DataFrame, tmp_path: Path
 ) -> None:
