@@ -61,7 +61,10 @@ MAX_MARKERS = 3000
 """Past this many placed events, events_layer sends groups instead of events."""
 MAX_AREAS = 100
 """The most region or country areas a grouped layer draws (the largest groups)."""
-AGGREGATE_NOTE = "Grouped: narrow the filters or zoom in to see single events."
+AGGREGATE_NOTE = (
+    "Grouped: narrow the filters or dates, or tick “Only events in the map's view” "
+    "and zoom in, to see single events."
+)
 """The last line of a group's popup (never 'Event <id>': that line names one event)."""
 
 

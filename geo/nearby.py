@@ -36,3 +36,13 @@ def near(
         geonameid if geonameid is not None else np.nan
     )
     return events[(close & ~wide) | same]
+
+
+def in_box(
+    events: pd.DataFrame, south: float, west: float, north: float, east: float
+) -> pd.DataFrame:
+    """The events inside a map's view; a view across the antimeridian (west > east) wraps."""
+    lat = events["latitude"].to_numpy(dtype="float64", na_value=np.nan)
+    lon = events["longitude"].to_numpy(dtype="float64", na_value=np.nan)
+    across = (lon >= west) | (lon <= east) if west > east else (lon >= west) & (lon <= east)
+    return events[(lat >= south) & (lat <= north) & across]

@@ -5,7 +5,8 @@ chats and must keep opening the same view:
 
 ``type``, ``actor``, ``place`` (repeatable), ``q`` (text), ``from`` / ``to``
 (ISO dates), ``near`` (a place name, any spelling) with ``km``, ``event`` (the
-selected event) and ``view`` (``lat,lon,zoom`` of the map).
+selected event), ``view`` (``lat,lon,zoom`` of the map) and ``inview=1`` (only
+the events inside that view).
 
 Reading is lenient: a link edited by hand or made from older data may hold
 values that no longer parse; those are dropped and named in ``View.problems``,
@@ -60,6 +61,7 @@ class View:
     near_km: float = DEFAULT_NEAR_KM
     event: str = ""
     map_view: MapView | None = None
+    in_view: bool = False  # only the events inside the map's view
     problems: tuple[str, ...] = field(default=(), compare=False)
 
     def to_params(self, full_range: tuple[date, date] | None = None) -> dict[str, list[str] | str]:
@@ -84,6 +86,8 @@ class View:
             params["event"] = self.event
         if self.map_view is not None:
             params["view"] = self.map_view.to_param()
+        if self.in_view:
+            params["inview"] = "1"
         return params
 
     @classmethod
@@ -129,5 +133,6 @@ class View:
             near_km=km if km is not None else DEFAULT_NEAR_KM,
             event=one("event"),
             map_view=parsed("view", MapView.parse),
+            in_view=one("inview") in ("1", "true", "yes"),
             problems=tuple(problems),
         )

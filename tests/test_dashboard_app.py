@@ -269,3 +269,17 @@ def test_permalink_restores_place_search_selection_and_map_view(
     assert count_line(at).startswith("**6 of 17 events**")
     assert html_blocks(at)  # the selected event's evidence is open
     assert at.query_params["view"] in ("50.5000,30.3000,11", ["50.5000,30.3000,11"])
+
+
+def test_only_events_in_the_maps_view(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSMAP_EVENTS", str(SEED_EVENTS))
+    at = AppTest.from_file(DASHBOARD, default_timeout=120)
+    at.query_params["inview"] = "1"
+    at.session_state["map_bounds"] = (50.0, 29.5, 50.8, 31.0)  # as the map reports it
+    at.run()
+    assert not at.exception, at.exception
+    assert at.sidebar.checkbox(key="f_inview").value is True
+    assert "Chernihiv" not in locations(at) and "Kyiv" in locations(at)
+    at.sidebar.checkbox(key="f_inview").uncheck().run()
+    assert count_line(at).startswith("**17 of 17 events**")
+    assert "inview" not in at.query_params

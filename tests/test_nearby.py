@@ -9,7 +9,7 @@ import pytest
 
 from geo.events import read_events
 from geo.geometry import haversine_km
-from geo.nearby import distances_km, near
+from geo.nearby import distances_km, in_box, near
 
 from .conftest import SEED_EVENTS
 
@@ -50,3 +50,16 @@ def test_country_and_region_events_do_not_count_as_the_capital(seed: pd.DataFram
     assert "Ukraine" not in set(around["location"])
     # Searching the country itself finds them.
     assert "Ukraine" in set(near(seed, 50.45466, 30.5238, 40.0, geonameid=690791)["location"])
+
+
+def test_in_box_keeps_what_a_map_view_shows(seed: pd.DataFrame) -> None:
+    # A view of the Kyiv area: Kyiv, Irpin and the country points at Kyiv, not Chernihiv.
+    shown = in_box(seed, 50.0, 29.5, 50.8, 31.0)
+    assert {"Kyiv", "Irpin", "Makariv"} <= set(shown["location"])
+    assert "Chernihiv" not in set(shown["location"])
+    assert shown["latitude"].notna().all()
+
+
+def test_in_box_wraps_across_the_antimeridian() -> None:
+    events = pd.DataFrame({"latitude": [0.0, 0.0, 0.0], "longitude": [179.5, -179.5, 0.0]})
+    assert len(in_box(events, -1.0, 179.0, 1.0, -179.0)) == 2

@@ -25,6 +25,7 @@ def test_every_part_of_a_view_round_trips() -> None:
         near_km=40.0,
         event="seed-000-01",
         map_view=MapView(50.45, 30.52, 9),
+        in_view=True,
     )
     assert View.from_params(as_query(view.to_params(FULL))) == view
 
