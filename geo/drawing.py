@@ -65,6 +65,7 @@ nm.eventPopup = function (e) {
   nm.row(box, "Fatalities", e.fatalities);
   nm.row(box, "Notes", e.notes);
   nm.row(box, "Tags", e.tags);
+  nm.row(box, "Reported by", e.sources ? e.sources + " sources" : "");
   if (e.evidence) { nm.add(box, "blockquote", e.evidence, "nm-evidence"); }
   var src = nm.add(box, "div", null, "nm-row");
   nm.add(src, "span", "Source: ", "nm-label");

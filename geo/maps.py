@@ -218,9 +218,18 @@ def event_records(
                 "evidence": _text(getattr(row, "evidence", "")),
                 "source": _text(row.source),
                 "url": _text(row.source_url),
+                "sources": _sources(getattr(row, "source_count", None)),
             }
         )
     return records
+
+
+def _sources(count: object) -> int | None:
+    """How many reports an event merges, when more than one (shown in its popup)."""
+    if count is None or pd.isna(count):  # type: ignore[call-overload]
+        return None
+    n = int(count)  # type: ignore[call-overload]
+    return n if n > 1 else None
 
 
 def encode_records(records: list[dict[str, Any]]) -> dict[str, Any]:

@@ -277,3 +277,16 @@ def test_hostile_text_stays_text_in_groups(seed: pd.DataFrame, text: str) -> Non
 
 def test_group_note_never_reads_as_an_event_line() -> None:
     assert not re.search(r"Event (\S+)\s*$", AGGREGATE_NOTE)
+
+
+def test_merged_reports_say_how_many_sources() -> None:
+    from geo.events import read_events
+    from geo.maps import event_records
+
+    from .conftest import SEED_EVENTS
+
+    events = read_events(SEED_EVENTS).events
+    events.loc[0, "source_count"] = 3
+    records = event_records(events)
+    assert records[0]["sources"] == 3
+    assert all(r["sources"] is None for r in records[1:])  # one report: nothing to say
