@@ -203,3 +203,21 @@ def drawn(frame: Frame) -> int:
 def events_count(page: Page) -> str:
     """The 'N of M events' line as the user reads it."""
     return page.get_by_text(" of ", exact=False).filter(has_text="events").first.inner_text()
+
+
+def settled(page: Page, quiet: float = 1.0, timeout: float = 30.0) -> None:
+    """Wait until no script run is in progress, and none started for ``quiet`` seconds.
+
+    The map reports its view once drawn, which reruns the script: a download
+    made on click by the previous run is gone once that rerun ends.
+    """
+    running = page.locator("[data-testid='stStatusWidget']")
+    deadline = time.monotonic() + timeout
+    calm_since = time.monotonic()
+    while time.monotonic() < deadline:
+        if running.count() and running.is_visible():
+            calm_since = time.monotonic()
+        elif time.monotonic() - calm_since >= quiet:
+            return
+        time.sleep(0.1)
+    raise TimeoutError("the app never settled")

@@ -21,6 +21,7 @@ from .browser import (
     drawn,
     map_frame,
     offline_context,
+    settled,
     watch_dialogs,
 )
 from .conftest import ROOT, SEED_EVENTS
@@ -201,6 +202,7 @@ def test_exported_map_opens_from_disk_with_no_network(
 ) -> None:
     page.goto(seed_url)
     map_frame(page, expect=SEED_PLACED)
+    settled(page)
     with page.expect_download() as info:
         page.get_by_role("button", name="Download this map (HTML)").click()
     saved = tmp_path / info.value.suggested_filename

@@ -189,3 +189,17 @@ def test_play_steps_through_the_days(page: Page, quick_play_url: str) -> None:
     last = SEED[SEED["event_date"].dt.day == 29]
     assert int(last["latitude"].notna().sum()) <= SEED_PLACED
     map_frame(page)  # still drawn
+
+
+def test_only_events_in_the_view_follow_pan_and_zoom(page: Page, seed_url: str) -> None:
+    page.goto(seed_url)
+    frame = map_frame(page, expect=SEED_PLACED)
+    page.get_by_text("Only events in the map's view").click()
+    frame.evaluate("() => window.map.setView([50.45, 30.3], 9)")
+    # Kyiv, Irpin, Makariv and the like: fewer than all, none far away.
+    expect(page.get_by_text(re.compile(r"^\d+ of 17 events"))).not_to_have_text(
+        re.compile("^17 of 17"), timeout=30_000
+    )
+    table = page.locator("[data-testid='stDataFrame']").inner_text()
+    assert "Chernihiv" not in table and "Istanbul" not in table
+    wait_for(lambda: "inview=1" in address(page))
