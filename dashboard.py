@@ -318,7 +318,12 @@ def timeline(
         "spread over the days it may have happened on."
     )
     st.bar_chart(
-        per_day, height=100, x_label="", y_label="", stack=True, color=["#1f4e79", "#9ecae1"]
+        per_day.set_axis(pd.to_datetime(per_day.index)),
+        height=150,
+        x_label="",
+        y_label="",
+        stack=True,
+        color=["#1f4e79", "#9ecae1"],
     )
     if first == last:
         st.caption(f"All events on {first:%d %b %Y}.")

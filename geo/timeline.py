@@ -13,8 +13,8 @@ import pandas as pd
 
 from geo.events import date_windows
 
-EXACT = "known to the day"
-SPREAD = "week or month (spread over it)"
+EXACT = "to the day"
+SPREAD = "week/month, spread"
 
 
 def daily_counts(events: pd.DataFrame) -> pd.DataFrame:
