@@ -48,9 +48,7 @@ def test_relocate_moves_only_that_event_and_keeps_dtypes(
 ) -> None:
     trostyanets = event(seed, "Trostyanets")
     other = next(
-        p
-        for p in gazetteer.candidates("Trostyanets")
-        if p.geonameid != trostyanets["geonameid"]
+        p for p in gazetteer.candidates("Trostyanets") if p.geonameid != trostyanets["geonameid"]
     )
     fixed = relocate(seed, trostyanets["event_id"], other)
     moved = fixed[fixed["event_id"] == trostyanets["event_id"]].iloc[0]
