@@ -28,7 +28,7 @@ from geo.errors import GazetteerError
 from geo.geometry import haversine_km
 from geo.names import fold, is_latin_or_cyrillic
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # Feature codes stored in the index (small ints keep rows short).
 CITY, ADMIN1, REGION, COUNTRY = 0, 1, 2, 3
@@ -49,6 +49,7 @@ CREATE TABLE place(
     lat REAL NOT NULL, lon REAL NOT NULL, country TEXT NOT NULL, admin1 TEXT,
     feature INTEGER NOT NULL, population INTEGER NOT NULL, radius REAL NOT NULL,
     capital INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX place_geonameid ON place(geonameid);
 CREATE TABLE name(key TEXT NOT NULL, pid INTEGER NOT NULL, kind INTEGER NOT NULL,
     PRIMARY KEY(key, pid)) WITHOUT ROWID;
 CREATE TABLE admin1(country TEXT NOT NULL, code TEXT NOT NULL, name TEXT NOT NULL,
