@@ -46,7 +46,7 @@ from geo import (
     write_article,
     write_events,
 )
-from geo.events import EVENT_TYPES
+from geo.events import EVENT_TYPES, date_windows, search_text
 from geo.gazetteer import Place
 from geo.maps import base_map, date_label, events_layer
 from geo.nearby import in_box
@@ -398,6 +398,8 @@ def working_events(base: pd.DataFrame) -> pd.DataFrame:
 
 def apply_corrections(events: pd.DataFrame, corrections: dict[str, Place | str]) -> pd.DataFrame:
     """A Place moves the event there; a string takes it off the map with that reason."""
+    if not corrections:
+        return events
     ids = set(events["event_id"].astype(str))
     for event_id, fix in corrections.items():
         if event_id not in ids:
@@ -416,7 +418,12 @@ def map_view(events: pd.DataFrame, articles: dict[str, Article], locked: bool, a
     """Count, timeline, map beside the evidence, table and downloads of what passes."""
     gazetteer, gazetteer_problem = open_gazetteer(not locked)
     flt, near = sidebar_filter(events, gazetteer)
-    shown = filter_events(events, flt)
+    shown = filter_events(
+        events,
+        flt,
+        windows=derived("windows", lambda: date_windows(events)),
+        haystack=derived("haystack", lambda: search_text(events)) if flt.text else None,
+    )
     if near.place is not None:
         shown = nearby(
             shown, near.place.latitude, near.place.longitude, near.km, near.place.geonameid
@@ -425,14 +432,14 @@ def map_view(events: pd.DataFrame, articles: dict[str, Article], locked: bool, a
     if st.session_state.get("f_inview") and bounds:
         shown = in_box(shown, *bounds)
     selected = st.session_state.get("selected", "")
-    if selected and selected not in set(events["event_id"].astype(str)):
+    if selected and not (events["event_id"] == selected).any():
         selected = ""
     write_to_url(current_view(flt, near, selected), flt_range(events))
 
     unplaced = int(shown["latitude"].isna().sum())
-    count = f"**{len(shown)} of {len(events)} events**"
+    count = f"**{len(shown):,} of {len(events):,} events**"
     if unplaced:
-        count += f" · {unplaced} without coordinates (in the table, not on the map)"
+        count += f" · {unplaced:,} without coordinates (in the table, not on the map)"
     placeholder = st.empty()
     placeholder.markdown(count)
     if shown.empty:
