@@ -34,6 +34,10 @@ AREA_PENALTY = 1.0  # an admin unit or region is named by its bare name less oft
 # Context is weaker than a big gap in prominence: a village next to another
 # place of the text must not beat a city of half a million ("Mykolaiv").
 SAME_ADMIN1 = 1.0
+# An admin unit that holds towns the text names is what a bare name of it means
+# ("Georgia" beside Atlanta and Savannah, "Victoria" beside Melbourne): at equal
+# population it outweighs a country's bonus and an area's penalty by the margin.
+CONTAINS_TOWNS = 4.0
 NEAR_KM, NEAR_POINTS = 60.0, 1.0
 REGIONAL_KM, REGIONAL_POINTS = 200.0, 0.5
 SAME_COUNTRY = 0.5
@@ -158,7 +162,10 @@ def _agreement(place: PlaceLike, other: PlaceLike) -> tuple[float, str]:
     by_distance = 0.0
     note = ""
     if other.admin1 is not None and place.admin1 == other.admin1 and place.country == other.country:
-        by_unit, note = SAME_ADMIN1, f"same admin-1 as {other.name}"
+        if place.feature == "admin1" and other.feature == "city":
+            by_unit, note = CONTAINS_TOWNS, f"holds {other.name}"
+        else:
+            by_unit, note = SAME_ADMIN1, f"same admin-1 as {other.name}"
     if other.feature == "city" and place.feature == "city":
         d = haversine_km(place.latitude, place.longitude, other.latitude, other.longitude)
         if d <= NEAR_KM:
@@ -282,7 +289,7 @@ class _ContextIndex:
 _MAX_DLAT_RAD = REGIONAL_KM / EARTH_RADIUS_KM * 1.001
 _TOP_POINTS = max(SAME_ADMIN1, NEAR_POINTS) + 0.25
 # The most weak context can give: the best agreement plus the same country, weakened.
-_WEAK_CEILING = (_TOP_POINTS + SAME_COUNTRY) * WEAK_CONTEXT
+_WEAK_CEILING = (max(_TOP_POINTS, CONTAINS_TOWNS) + SAME_COUNTRY) * WEAK_CONTEXT
 
 
 class Context(Sequence[PlaceLike]):
@@ -355,8 +362,14 @@ class Context(Sequence[PlaceLike]):
         best = 0.0
         win = -1
         unit = (country, admin1) if admin1 is not None else None
-        # Any place of the same admin-1 gives SAME_ADMIN1: the first one names it.
-        if unit is not None:
+        # A town inside an admin unit gives it CONTAINS_TOWNS; otherwise any place
+        # of the same admin-1 gives SAME_ADMIN1: the first one names it.
+        if unit is not None and place.feature == "admin1":
+            for pos, key, _, _ in ix.unit_towns.get(unit, ()):
+                if key != ex:
+                    best, win = CONTAINS_TOWNS, pos
+                    break
+        if unit is not None and win < 0:
             for pos in ix.by_unit.get(unit, ()):
                 if ix.keys[pos] != ex:
                     best, win = SAME_ADMIN1, pos

@@ -86,3 +86,15 @@ def test_bearing() -> None:
         )
         < 15
     )
+
+
+def test_an_admin_unit_holding_the_texts_towns_beats_a_namesake_country() -> None:
+    georgia_state = Place(
+        4197000, "Georgia", 32.7, -83.4, "US", "", "GA", "admin1", 4_835_606, 300.0
+    )
+    georgia = Place(614540, "Georgia", 41.7, 44.8, "GE", "", None, "country", 3_704_500, 200.0)
+    atlanta = town(4180439, 33.75, -84.39, 510_823, "GA", "US")
+    d = decide("Georgia", [georgia, georgia_state], Evidence())
+    assert d.chosen == 0  # alone, the country
+    d = decide("Georgia", [georgia, georgia_state], Evidence(context=(atlanta,)))
+    assert d.chosen == 1 and "holds" in d.reason
