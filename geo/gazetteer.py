@@ -204,6 +204,7 @@ class Gazetteer:
         self._admin1 = {(c, code): name for c, code, name in con.execute("SELECT * FROM admin1")}
         self._countries = dict(con.execute("SELECT iso, name FROM country").fetchall())
         self._stops = {k for (k,) in con.execute("SELECT key FROM stop")}
+        self._everyday = frozenset(k for (k,) in con.execute("SELECT key FROM everyday"))
         self._demonyms = dict(con.execute("SELECT key, country FROM demonym").fetchall())
         self._kinds: dict[str, recognize.Kind | None] = {}
         self._heads: dict[str, bool] = {}
@@ -481,7 +482,7 @@ class Gazetteer:
     def _resolve_text(self, text: str) -> list[_Resolved]:
         """Recognise names, then resolve in passes: prominence alone, then with
         the text's clues and other places, then one sense per name per text."""
-        found = recognize.find(text, self._classify, self._starts)
+        found = recognize.find(text, self._classify, self._starts, self._everyday)
         work: list[_Resolved] = []
         # Candidates and their capital and alternate indexes depend on the key
         # and cue alone: built once per distinct pair, shared (read-only) by

@@ -57,6 +57,7 @@ CREATE TABLE admin1(country TEXT NOT NULL, code TEXT NOT NULL, name TEXT NOT NUL
 CREATE TABLE country(iso TEXT PRIMARY KEY, name TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE demonym(key TEXT PRIMARY KEY, country TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE stop(key TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE everyday(key TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE meta(k TEXT PRIMARY KEY, v TEXT NOT NULL) WITHOUT ROWID;
 """
 
@@ -100,6 +101,7 @@ SUPPLEMENT_FILES = (
     "countries.csv",
     "demonyms.csv",
     "stoplist.csv",
+    "everyday.csv",
 )
 GEONAMES_FILES = ("cities500.json", "countries.json", "us_states.json")
 
@@ -278,8 +280,9 @@ def build_index(path: Path) -> None:
         b.add_name(row["variant"], gid, CURATED)
     demonyms = {fold(r["word"]): r["country"] for r in _read_csv(sup / "demonyms.csv")}
     stops = {fold(r["word"]) for r in _read_csv(sup / "stoplist.csv")}
+    everyday = {fold(r["word"]) for r in _read_csv(sup / "everyday.csv")}
 
-    _write(path, b, admin1_names, country_names, demonyms, stops)
+    _write(path, b, admin1_names, country_names, demonyms, stops, everyday)
 
 
 def _capitals(
@@ -467,6 +470,7 @@ def _write(
     country_names: list[tuple[str, str]],
     demonyms: dict[str, str],
     stops: set[str],
+    everyday: set[str],
 ) -> None:
     fd, tmp = tempfile.mkstemp(prefix=".gazetteer-", suffix=".tmp", dir=path.parent)
     os.close(fd)
@@ -483,6 +487,7 @@ def _write(
             con.executemany("INSERT INTO country VALUES (?,?)", country_names)
             con.executemany("INSERT INTO demonym VALUES (?,?)", sorted(demonyms.items()))
             con.executemany("INSERT INTO stop VALUES (?)", [(s,) for s in sorted(stops)])
+            con.executemany("INSERT INTO everyday VALUES (?)", [(w,) for w in sorted(everyday)])
             con.executemany(
                 "INSERT INTO meta VALUES (?,?)",
                 [("schema", str(SCHEMA_VERSION)), ("fingerprint", fingerprint())],

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
@@ -70,9 +70,13 @@ ADMIN_CUES = frozenset(
 )
 # Capitalised words that may follow a place without making it part of a
 # longer proper name ("Kyiv Mayor Vitali Klitschko", "Sumy Oblast").
+# Also an office or party whose holder the place qualifies ("Oregon Gov. Kate
+# Brown", "the Ohio Republican") and the place's own police.
 PLACE_FOLLOWERS = ADMIN_CUES | frozenset(
-    ["mayor", "governor", "city", "region", "oblast", "province", "district", "raion", "airport"]
-)
+    ["mayor", "governor", "city", "region", "oblast", "province", "district", "raion", "airport",
+     "gov", "sen", "rep", "senator", "congressman", "congresswoman", "attorney", "lt",
+     "republican", "republicans", "democrat", "democrats", "police", "borough", "council"]
+)  # fmt: skip
 # Titles: a name right after one of these is a person's ("President Vladimir").
 TITLES = frozenset(
     [
@@ -188,8 +192,13 @@ _IN_BEFORE_PARENT = re.compile(
 _COMMA_BEFORE_PARENT = re.compile(r"^\s*,\s*$")
 _POSSESSIVE_GAP = re.compile(rf"[{APOSTROPHES}]s\s+")
 _APOSTROPHE_SET = frozenset(APOSTROPHES)
+# "X, south of Y", "X in the east, south of Y", "X, a village 20 km east of Y",
+# "X 30 miles north of Y": the direction follows the name at once or after a comma; "Victoria forced
+# evacuations east of Melbourne" says where the evacuations were, not Victoria.
 _ANCHOR_GAP = re.compile(
-    rf"^(?P<gap>[^.!?;]{{0,40}}?)\b(?P<dir>{_DIR})(?:ern)?\s+of\s+(?:the\s+(?:city|town|village)\s+of\s+)?$",
+    rf"^(?P<gap>(?:\s+(?:in|on|at)\s+(?:the\s+)?{_LETTER}+)?\s*,[^.!?;]{{0,40}}?|\s+(?:(?:about|some|roughly|around)\s+)?"
+    rf"(?:\d[\d.,]*\s*(?:km|kilometres|kilometers|miles)\s+)?)"
+    rf"\b(?P<dir>{_DIR})(?:ern)?\s+of\s+(?:the\s+(?:city|town|village)\s+of\s+)?$",
     re.I,
 )
 # What follows a dateline's place: ", Ukraine (AP)", " (Reuters) —", " — ".
@@ -209,6 +218,58 @@ _ADJECTIVE_ENDINGS = ("ed", "ing", "ern")
 PLURAL_CUES = frozenset(["regions", "oblasts", "provinces", "states"])
 _LIST_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+)(?:the\s+)?$")
 _UPPER = "".join(ch for ch in map(chr, [*range(0x41, 0x250), *range(0x400, 0x530)]) if ch.isupper())
+# Words after a possessive place that make it the country, even where a person
+# of that name was met: "Jordan's King Abdullah", "Georgia's border".
+POSSESSED_BY_PLACES = frozenset(
+    ["king", "queen", "emir", "president", "prime", "foreign", "government", "capital",
+     "army", "military", "parliament", "border", "borders", "embassy", "ministry",
+     "defence", "defense", "interior", "navy", "air", "central"]
+)  # fmt: skip
+# Words after a place that make it a physical feature's name ("the Dnipro river",
+# "Kakhovka reservoir"), and heads of "X of <place>" names of features and
+# organisations ("the Sea of Azov", "Bank of England", "University of Texas").
+FEATURE_AFTER = frozenset(
+    ["river", "sea", "lake", "ocean", "reservoir", "canal", "strait", "straits", "gulf",
+     "mountains", "mountain", "estuary", "lagoon"]
+)  # fmt: skip
+FEATURE_BEFORE = frozenset(["river", "lake", "mount", "mt"])
+NAME_HEADS_BEFORE_OF = frozenset(
+    ["sea", "gulf", "bay", "lake", "strait", "straits", "bank", "university", "college",
+     "institute", "school", "academy", "museum", "church", "cathedral", "diocese",
+     "archdiocese", "duke", "duchess", "earl", "council", "band", "club"]
+)  # fmt: skip
+# US state abbreviations in AP style, as they follow a town: "Mobile, Ala.".
+STATE_ABBREVIATIONS = {
+    "Ala.": "alabama", "Ariz.": "arizona", "Ark.": "arkansas", "Calif.": "california",
+    "Colo.": "colorado", "Conn.": "connecticut", "Del.": "delaware", "Fla.": "florida",
+    "Ga.": "georgia", "Ill.": "illinois", "Ind.": "indiana", "Kan.": "kansas",
+    "Ky.": "kentucky", "La.": "louisiana", "Md.": "maryland", "Mass.": "massachusetts",
+    "Mich.": "michigan", "Minn.": "minnesota", "Miss.": "mississippi", "Mo.": "missouri",
+    "Mont.": "montana", "Neb.": "nebraska", "Nev.": "nevada", "N.H.": "new hampshire",
+    "N.J.": "new jersey", "N.M.": "new mexico", "N.Y.": "new york", "N.C.": "north carolina",
+    "N.D.": "north dakota", "Okla.": "oklahoma", "Ore.": "oregon", "Pa.": "pennsylvania",
+    "R.I.": "rhode island", "S.C.": "south carolina", "S.D.": "south dakota",
+    "Tenn.": "tennessee", "Vt.": "vermont", "Va.": "virginia", "Wash.": "washington",
+    "W.Va.": "west virginia", "Wis.": "wisconsin", "Wyo.": "wyoming",
+}  # fmt: skip
+_STATE_AFTER = re.compile(
+    r",[^\S\n]*("
+    + "|".join(re.escape(a) for a in sorted(STATE_ABBREVIATIONS, key=len, reverse=True))
+    + r")(?![\w.])"
+)
+# "the Donetsk People's Republic": the unit the self-proclaimed state claims.
+_PEOPLES_REPUBLIC = re.compile(rf"[^\S\n]+People[{APOSTROPHES}]s[^\S\n]+Republic\b")
+# "Hit, a town on the Euphrates in Anbar province": the place after "in" is a parent.
+_APPOSITIVE_PARENT = re.compile(
+    rf"^\s*,\s*(?:a|an|the)\s+[^.!?;:,]{{0,40}}?\b(?:town|city|village|settlement|port|hub|"
+    rf"suburb|district|municipality)\b[^.!?;:]{{0,60}}?\bin\s+(?:the\s+)?"
+    rf"(?:(?:{_DIR})(?:ern)?\s+|central\s+)?$",
+    re.I,
+)
+# Arabic articles joined to a capitalised word inside a name ("Deir ez-Zor").
+_ARTICLE_JOINED = re.compile(
+    rf"(?:al|el|ad|ed|ar|as|es|ash|at|az|ez|an|ud|ul|adh)[{HYPHENS}][{_UPPER}]"
+)
 _CAP_WORD = re.compile(
     rf"(?<![\w{APOSTROPHES}{HYPHENS}])(?:(?:[{_UPPER}]\.)(?:{_LETTER}\.)+"
     rf"|[{_UPPER}]{_LETTER}*(?:[{HYPHENS}{APOSTROPHES}]{_LETTER}+)*)"
@@ -225,6 +286,19 @@ _NEIGHBOUR_REACH = 48
 _PREV_WORD = re.compile(rf"(?<![\w{APOSTROPHES}{HYPHENS}])({_WORD.pattern})$")
 _NEXT_WORD = re.compile(rf"\W*?({_WORD.pattern})")
 _PREV_INITIALISM = re.compile(rf"(?<![\w{APOSTROPHES}{HYPHENS}])(?:[{_UPPER}]\.)(?:{_LETTER}\.)+$")
+_POSSESSIVE_NEXT = re.compile(rf"[{APOSTROPHES}]s[^\S\n]+({_LETTER}+)")
+_PREPOSITIONS = frozenset(
+    ["by", "between", "among", "into", "from", "with", "over", "across", "off", "up", "down",
+     "out", "for", "of", "to", "through", "against", "after"]
+)  # fmt: skip
+_CALENDAR = frozenset(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+     "sep", "sept", "oct", "nov", "dec", "monday", "tuesday", "wednesday", "thursday",
+     "friday", "saturday", "sunday"]
+)  # fmt: skip
+_NEXT_SAME_LINE = re.compile(rf"[^\S\n]+({_LETTER}+)")
+_PREV_SAME_LINE = re.compile(rf"({_LETTER}+)\.?[^\S\n]+(?:(of)[^\S\n]+(?:the[^\S\n]+)?)?$")
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;]|\n)[\s\"'“”‘’(\[]*$")
 
 
@@ -267,7 +341,8 @@ def _token(start: int, word: str) -> _Token:
     end = start + len(word)
     poss = len(word) > 3 and word[-1] == "s" and word[-2] in APOSTROPHES
     caps = word.isupper() and sum(ch.isalpha() for ch in word) >= 2
-    return _Token(start, end - 2 if poss else end, word, poss, word[:1].isupper(), caps)
+    cap = word[:1].isupper() or (word[:1] in "aeu" and _ARTICLE_JOINED.match(word) is not None)
+    return _Token(start, end - 2 if poss else end, word, poss, cap, caps)
 
 
 def _word_before(text: str, pos: int, floor: int) -> _Token | None:
@@ -332,6 +407,13 @@ def _tokens_at(text: str, start: int, word: str, prev: _Token | None) -> tuple[l
         if w is None:
             break
         word = w.group()
+        if after_cap and _ARTICLE_JOINED.match(word):
+            tok = _token(p, word)  # "ez-Zor" in "Deir ez-Zor" goes on the name
+            tokens.append(tok)
+            if tok.possessive:
+                break
+            pos = w.end()
+            continue
         if after_cap and not word[:1].isupper():
             tokens.append(_token(p, word))  # the word right after a capitalised one
             if word not in CONNECTORS:
@@ -378,15 +460,23 @@ def _is_dateline(text: str, tokens: list[_Token], i: int, j: int) -> bool:
     return _DATELINE_AFTER.match(text, last.start + len(last.text)) is not None
 
 
-def find(text: str, classify: Classify, starts: Callable[[str], bool] | None = None) -> list[Found]:
+def find(
+    text: str,
+    classify: Classify,
+    starts: Callable[[str], bool] | None = None,
+    everyday: Container[str] = frozenset(),
+) -> list[Found]:
     """Recognise names in text: places and demonyms, in text order.
 
     ``classify(key)`` must return "place", "demonym", "stop" or None for a
     folded key. ``starts(head)``, when given, says whether some known key of
     several words begins with the folded word head and a space: capitalised
     words that are neither a name nor the start of one are then passed over
-    without a look at their neighbours, which is most of them. Returned
-    offsets satisfy ``text[f.start:f.end] == f.text``.
+    without a look at their neighbours, which is most of them. ``everyday``
+    holds the keys of places named like everyday words ("hit", "reading",
+    "nice"): at the start of a sentence such a word is a place only where the
+    text vouches for it (see ``_screen``). Returned offsets satisfy
+    ``text[f.start:f.end] == f.text``.
     """
     if not text:
         return []
@@ -444,14 +534,23 @@ def find(text: str, classify: Classify, starts: Callable[[str], bool] | None = N
                     alone = True
                 elif not text[space.end()].isupper():
                     after = _WORD.match(text, space.end())
-                    alone = after is not None and after.group() not in CONNECTORS
+                    alone = (
+                        after is not None
+                        and after.group() not in CONNECTORS
+                        and _ARTICLE_JOINED.match(after.group()) is None
+                    )
             if alone:
                 key = info[1]
                 kind = classify(key)
                 if kind != "place" and kind != "demonym":
                     continue
                 name_end = end - 2 if info[2] else end
-                if kind == "place" and key in persons and not text.startswith(",", name_end):
+                if (
+                    kind == "place"
+                    and key in persons
+                    and not text.startswith(",", name_end)
+                    and not _possessed_by_place(text, name_end)
+                ):
                     continue
                 cue = None
                 near = False
@@ -479,12 +578,112 @@ def find(text: str, classify: Classify, starts: Callable[[str], bool] | None = N
                 persons.add(key)
             if verdict:
                 continue
-            if key in persons and not text.startswith(",", last.end):
+            if (
+                key in persons
+                and not text.startswith(",", last.end)
+                and not _possessed_by_place(text, last.end)
+            ):
                 continue
         if kind in ("place", "demonym"):
             found.append(_found(text, tokens, i, j, key, kind))
+    found = _screen(text, found, everyday)
     _share_plural_cues(text, found)
     return _relate(text, found)
+
+
+def _peoples_republic(text: str, end: int) -> re.Match[str] | None:
+    """ "People's Republic" right after a name ending at end, if it is there."""
+    if text[end + 1 : end + 7] != "People":
+        return None
+    return _PEOPLES_REPUBLIC.match(text, end)
+
+
+def _possessed_by_place(text: str, end: int) -> bool:
+    """ "Jordan's King Abdullah": what the possessive owns makes it a country."""
+    m = _POSSESSIVE_NEXT.match(text, end)
+    return m is not None and _fold(m.group(1)) in POSSESSED_BY_PLACES
+
+
+def _screen(text: str, found: list[Found], everyday: Container[str]) -> list[Found]:
+    """Drop places that are part of a feature's or an organisation's name, or an
+    everyday word opening a sentence; add AP state abbreviations ("Mobile, Ala.")."""
+    vouching: set[str] | None = None
+    out: list[Found] = []
+    for f in found:
+        if f.kind == "place" and f.cue is None:
+            if _feature_or_name(text, f):
+                continue
+            if f.key in everyday:
+                if vouching is None:
+                    vouching = _vouching(text, found, everyday)
+                if not _vouched(text, f, vouching):
+                    continue
+        out.append(f)
+    states: list[Found] = []
+    for f in out:
+        if f.kind == "place" and text.startswith(",", f.end):
+            m = _STATE_AFTER.match(text, f.end)
+            if m is not None:
+                a, b = m.span(1)
+                key = STATE_ABBREVIATIONS[m.group(1)]
+                states.append(Found(a, b, m.group(1), key, "place", "admin"))
+    if not states:
+        return out
+    spans = [(s.start, s.end) for s in states]
+    kept = [f for f in out if not any(f.start < b and a < f.end for a, b in spans)]
+    return sorted(kept + states, key=lambda f: f.start)
+
+
+def _feature_or_name(text: str, f: Found) -> bool:
+    """ "the Dnipro river", "River Avon", "Sea of Azov", "Bank of England": the
+    place's name is part of a physical feature's or an organisation's."""
+    if text.startswith(" ", f.end):
+        m = _NEXT_SAME_LINE.match(text, f.end)
+        if m is not None and _fold(m.group(1)) in FEATURE_AFTER:
+            return True
+    if not text[f.start - 1 : f.start].isspace():
+        return False
+    words = text[max(0, f.start - 32) : f.start].split()
+    if not words:
+        return False
+    last = words[-1].rstrip(".").lower()
+    if last in FEATURE_BEFORE:
+        return True
+    if last == "the" and len(words) > 2 and words[-2] == "of":
+        head = words[-3]
+    elif last == "of" and len(words) > 1:
+        head = words[-2]
+    else:
+        return False
+    return head[:1].isupper() and head.lower() in NAME_HEADS_BEFORE_OF
+
+
+def _vouching(text: str, found: list[Found], everyday: Container[str]) -> set[str]:
+    """Keys of everyday-word places the text names where a capital means a name:
+    inside a sentence and outside a Title-Case headline ("in Nice")."""
+    return {
+        f.key
+        for f in found
+        if f.kind == "place"
+        and f.key in everyday
+        and not sentence_initial(text, f.start)
+        and not _in_headline(text, f.start)
+    }
+
+
+def _vouched(text: str, f: Found, vouching: set[str]) -> bool:
+    """Whether an everyday word that names a place ("Hit", "Reading") is the place
+    here: in capitals (a dateline), or followed by a comma ("Hit, a town in
+    Anbar"), or named as a place in the text where a capital means a name (see
+    ``_vouching``: "in Nice" ... "Nice has been"). Not when a preposition
+    follows it at the start of a sentence ("Hit by", "Reading from")."""
+    if f.text.isupper() or text.startswith(",", f.end):
+        return True
+    if sentence_initial(text, f.start):
+        m = _NEXT_SAME_LINE.match(text, f.end)
+        if m is not None and m.group(1) in _PREPOSITIONS:
+            return False  # "Hit by shelling", "Split between two factions"
+    return f.key in vouching
 
 
 def _in_token_word(text: str, start: int) -> bool:
@@ -598,6 +797,18 @@ def _part_of_longer_name(
     """
     last = tokens[j - 1]
     headline: bool | None = None
+    if not last.possessive and _peoples_republic(text, last.end) is not None:
+        return ""
+    if j + 1 < len(tokens) and not last.possessive:
+        of, nxt = tokens[j], tokens[j + 1]
+        # "The Bank of England", "Duchy of Cornwall": a longer name ("X of Y").
+        if (
+            of.text == "of"
+            and nxt.capitalised
+            and _only_space_between(text, last, of)
+            and _only_space_between(text, of, nxt)
+        ):
+            return "name"
     if j < len(tokens) and not last.possessive:
         nxt = tokens[j]
         # Two capitalised names in a row are one name ("Victoria Nuland"),
@@ -621,6 +832,8 @@ def _part_of_longer_name(
             if word in DIRECTION_ADJECTIVES or word in ADJECTIVES:
                 return ""
             kind = classify(word)
+            if kind == "stop" and _capitalised_mid_sentence(text, prev, word):
+                return "name"  # "the Federal Reserve", "the National Guard"
             if kind in ("stop", "demonym"):
                 return ""
             if headline is None:
@@ -634,6 +847,16 @@ def _part_of_longer_name(
                 return "" if word.endswith(_ADJECTIVE_ENDINGS) else "surname"
             return "surname"
     return ""
+
+
+def _capitalised_mid_sentence(text: str, prev: _Token, word: str) -> bool:
+    """A stop word written with a capital inside a sentence belongs to a name,
+    unless it is a month or a weekday ("said Monday Kyiv ...") or in a headline."""
+    if word in _CALENDAR or prev.all_caps or not prev.text[:1].isupper():
+        return False
+    if sentence_initial(text, prev.start):
+        return False
+    return not _in_headline(text, prev.start)
 
 
 def _in_headline(text: str, pos: int) -> bool:
@@ -682,7 +905,11 @@ def _found(text: str, tokens: list[_Token], i: int, j: int, key: str, kind: Kind
     cue = None
     near = False
     if kind == "place":
-        if j < len(tokens) and _fold(tokens[j].text) in ADMIN_CUES:
+        people = _peoples_republic(text, tokens[j - 1].end)
+        if people is not None and not tokens[j - 1].possessive:
+            cue = "admin"  # the unit the self-proclaimed republic claims
+            end = people.end()
+        elif j < len(tokens) and _fold(tokens[j].text) in ADMIN_CUES:
             nxt = tokens[j]
             if _only_space_between(text, tokens[j - 1], nxt) and not tokens[j - 1].possessive:
                 cue = "admin"
@@ -741,6 +968,8 @@ def _relate(text: str, found: list[Found]) -> list[Found]:
                 _COMMA_BEFORE_PARENT.match(gap) and not listed_units
             ):
                 parent = n
+            elif gap.lstrip()[:1] == "," and _APPOSITIVE_PARENT.match(gap):
+                parent = n  # "Hit, a town on the Euphrates in Anbar province"
             elif _may_end_in_of(gap):
                 m = _ANCHOR_GAP.match(gap)
                 if m:
