@@ -28,7 +28,7 @@ from geo.errors import GazetteerError
 from geo.geometry import haversine_km
 from geo.names import fold, is_latin_or_cyrillic
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # Feature codes stored in the index (small ints keep rows short).
 CITY, ADMIN1, REGION, COUNTRY = 0, 1, 2, 3
