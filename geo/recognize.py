@@ -297,6 +297,7 @@ _CALENDAR = frozenset(
      "sep", "sept", "oct", "nov", "dec", "monday", "tuesday", "wednesday", "thursday",
      "friday", "saturday", "sunday"]
 )  # fmt: skip
+_TRAILING = ".,;:!?)'\"’”" + APOSTROPHES  # punctuation after a word ("river,")
 _NEXT_SAME_LINE = re.compile(rf"[^\S\n]+({_LETTER}+)")
 _PREV_SAME_LINE = re.compile(rf"({_LETTER}+)\.?[^\S\n]+(?:(of)[^\S\n]+(?:the[^\S\n]+)?)?$")
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;]|\n)[\s\"'“”‘’(\[]*$")
@@ -638,8 +639,8 @@ def _feature_or_name(text: str, f: Found) -> bool:
     """ "the Dnipro river", "River Avon", "Sea of Azov", "Bank of England": the
     place's name is part of a physical feature's or an organisation's."""
     if text.startswith(" ", f.end):
-        m = _NEXT_SAME_LINE.match(text, f.end)
-        if m is not None and _fold(m.group(1)) in FEATURE_AFTER:
+        after = text[f.end + 1 : f.end + 16].split(None, 1)
+        if after and after[0].rstrip(_TRAILING).lower() in FEATURE_AFTER:
             return True
     if not text[f.start - 1 : f.start].isspace():
         return False
