@@ -688,13 +688,21 @@ def _resolved_places(states: Iterable[_State]) -> list[tuple[str, _Row]]:
 
 def _one_sense_per_name(places: Sequence[_Resolved]) -> None:
     """A name resolved from an explicit clue in one sentence of a text means the
-    same place where it recurs without one."""
+    same place where it recurs without one (with the same cue, or as a town
+    where the clue settled a town)."""
     settled: dict[tuple[str, str | None], _Resolved] = {}
     for w in places:
         if w.hard and w.chosen is not None:
             settled.setdefault((w.found.key, w.found.cue), w)
     for w in places:
-        src = settled.get((w.found.key, w.found.cue))
+        cue = w.found.cue
+        src = settled.get((w.found.key, cue))
+        if src is None and cue in (None, "city"):
+            # "MOSCOW, Idaho (AP)" ... "the college town of Moscow": a town
+            # settled by a clue is the town wherever it recurs as a town.
+            other = settled.get((w.found.key, "city" if cue is None else None))
+            if other is not None and other.chosen is not None and other.chosen.feature == "city":
+                src = other
         if src is None or src is w or w.hard or src.decision is None or src.chosen is None:
             continue
         if w.chosen is not None and w.chosen.pid == src.chosen.pid:
@@ -702,6 +710,7 @@ def _one_sense_per_name(places: Sequence[_Resolved]) -> None:
         d = src.decision
         precision = 3 if src.chosen.feature != "city" else (2 if w.found.near else 1)
         w.decision = resolve.Decision(d.chosen, d.ranked, d.score, precision, d.reason)
+        w.rows = src.rows  # the decision's indexes are into the source's candidates
         w.inherited = f"as elsewhere in the text ({d.reason})"
 
 

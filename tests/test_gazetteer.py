@@ -277,3 +277,24 @@ def test_context_does_not_beat_a_big_prominence_gap(gaz: Gazetteer) -> None:
     assert got["Odessa"] is not None and got["Odessa"].geonameid == 698740
     # Mykolaivka near Bakhmut is also called "Mykolaiv": never draw it for the city.
     assert got["Mykolaiv"] is None or got["Mykolaiv"].geonameid == 700569
+
+
+def test_a_town_settled_by_its_dateline_stays_that_town_as_the_city_of(gaz: Gazetteer) -> None:
+    text = (
+        "MOSCOW, Idaho (AP) — Police in the college town of Moscow said on Friday they "
+        "had arrested a suspect."
+    )
+    towns = [m for m in gaz.places(text) if m.text.lower() == "moscow"]
+    assert len(towns) == 2
+    assert all(m.resolution.place and m.resolution.place.country == "US" for m in towns)
+
+
+def test_everyday_words_and_organisations_are_not_places_in_news(gaz: Gazetteer) -> None:
+    text = (
+        "Hit by shelling for a third night, families in Kharkiv slept in the metro. "
+        "The Bank of England raised rates, and Taliban officials met in Kandahar."
+    )
+    assert [m.text for m in gaz.places(text)] == ["Kharkiv", "Kandahar"]
+    text = "Hit, a town on the Euphrates in Anbar province, was retaken in 2016."
+    hit = gaz.places(text)[0]
+    assert hit.text == "Hit" and hit.resolution.place and hit.resolution.place.country == "IQ"
