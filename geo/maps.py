@@ -606,12 +606,14 @@ def events_layer(
     context: MapContext | None = None,
     selected: str | None = None,
     max_markers: int = MAX_MARKERS,
+    max_groups: int | None = None,
 ) -> folium.FeatureGroup:
     """The events to draw now, as a FeatureGroup for a map made by base_map.
 
     Up to ``max_markers`` placed events are drawn one by one (clustered, with
     a popup each whose last line is ``Event <event_id>``). Past that they are
-    grouped on the server by grid cell, at most ``max_markers`` groups, each
+    grouped on the server by grid cell, at most ``max_groups`` groups (by default
+    ``max_markers``; fewer draw faster and overlap less), each
     a circle sized by its count with a popup of counts by type, dates and top
     places; region- and country-level events also draw their areas (the
     MAX_AREAS largest). Either way the payload stays bounded. The overlays
@@ -642,7 +644,7 @@ def events_layer(
         data["events"] = encode_records(event_records(chosen, context.extents_km))
         lat = placed["latitude"].to_numpy(np.float64)
         lon = placed["longitude"].to_numpy(np.float64)
-        grid = grid_groups(lat, lon, max_markers)
+        grid = grid_groups(lat, lon, max_groups or max_markers)
         data["groups"] = summarise(placed, by_size(grid.labels, grid.groups), grid.groups, types)
         data["cell_degrees"] = grid.cell_degrees
         data["areas"] = _area_groups(placed, context.extents_km, types, min(MAX_AREAS, max_markers))
