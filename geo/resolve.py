@@ -289,7 +289,9 @@ class _ContextIndex:
 _MAX_DLAT_RAD = REGIONAL_KM / EARTH_RADIUS_KM * 1.001
 _TOP_POINTS = max(SAME_ADMIN1, NEAR_POINTS) + 0.25
 # The most weak context can give: the best agreement plus the same country, weakened.
-_WEAK_CEILING = (max(_TOP_POINTS, CONTAINS_TOWNS) + SAME_COUNTRY) * WEAK_CONTEXT
+_WEAK_CEILING = (_TOP_POINTS + SAME_COUNTRY) * WEAK_CONTEXT
+# An admin unit can get more from weak context: CONTAINS_TOWNS.
+_WEAK_CEILING_UNIT = (max(_TOP_POINTS, CONTAINS_TOWNS) + SAME_COUNTRY) * WEAK_CONTEXT
 
 
 class Context(Sequence[PlaceLike]):
@@ -511,7 +513,8 @@ def decide(query: str, candidates: Sequence[PlaceLike], ev: Evidence) -> Decisio
         pts, why = _scored_points(place, ev.context)
         # Weak context counts only when it beats the full context, which it
         # cannot once pts reaches its ceiling: then it is not worth scoring.
-        if ev.weak_context and pts < _WEAK_CEILING:
+        ceiling = _WEAK_CEILING_UNIT if place.feature == "admin1" else _WEAK_CEILING
+        if ev.weak_context and pts < ceiling:
             weak, weak_why = _scored_points(place, ev.weak_context)
             if weak * WEAK_CONTEXT > pts:
                 pts, why = weak * WEAK_CONTEXT, ("weak", why, weak_why)
