@@ -152,7 +152,11 @@ nm.groupShapes = function (g, info, area) {
                                               fillOpacity: 0.7, className: "nm-group"});
     shape.bindPopup(nm.content(function () { return nm.groupPopup(g, i, info, area); }),
                     nm.popupOptions);
-    shape.bindTooltip(nm.tip(n.toLocaleString("en") + (n === 1 ? " event" : " events")));
+    var big = !area && n / most >= 0.2;  // the largest circles carry their count
+    var label = n >= 10000 ? Math.round(n / 1000) + "k" : n.toLocaleString("en");
+    shape.bindTooltip(
+      nm.tip(big ? label : n.toLocaleString("en") + (n === 1 ? " event" : " events")),
+      big ? {permanent: true, direction: "center", className: "nm-count"} : undefined);
     shapes.push(shape);
   });
   return shapes;
@@ -176,5 +180,9 @@ MAP_CSS = """
 .nm-legend .nm-group-key { display: none; }
 .nm-aggregated .nm-legend .nm-group-key { display: block; }
 .leaflet-control-layers { font: 13px/1.5 system-ui, sans-serif; }
+.leaflet-tooltip.nm-count { background: transparent; border: 0; box-shadow: none;
+                            font: 600 11px/1 system-ui, sans-serif; color: #111;
+                            text-shadow: 0 0 3px #fff, 0 0 3px #fff; padding: 0; }
+.leaflet-tooltip.nm-count::before { display: none; }
 """
 """Style of popups, legend, group notes and the layer control."""

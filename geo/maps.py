@@ -594,10 +594,26 @@ def base_map(
         OfflineBackdrop(context.landmarks).add_to(m)
     legend = [(t or "(no type)", type_colour(t)) for t in type_names(placed["event_type"])]
     MapChrome(legend).add_to(m)
-    bounds = _bounds(placed, context.extents_km)
+    bounds = _bounds(_core(placed), context.extents_km)
     if bounds:
         m.fit_bounds(bounds, padding=(20, 20), max_zoom=10)
     return m
+
+
+FIT_TRIM_FROM = 1000
+"""From this many placed events on, the first view fits the middle 98 % of them."""
+
+
+def _core(placed: pd.DataFrame) -> pd.DataFrame:
+    """The events the first view should fit: a few far-flung ones (Vladivostok in a
+    dataset about Ukraine) would otherwise zoom the map out until the rest is a blob."""
+    if len(placed) < FIT_TRIM_FROM:
+        return placed
+    lat, lon = placed["latitude"].astype("float64"), placed["longitude"].astype("float64")
+    keep = lat.between(lat.quantile(0.01), lat.quantile(0.99)) & lon.between(
+        lon.quantile(0.01), lon.quantile(0.99)
+    )
+    return placed[keep]
 
 
 def events_layer(

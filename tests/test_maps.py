@@ -290,3 +290,24 @@ def test_merged_reports_say_how_many_sources() -> None:
     records = event_records(events)
     assert records[0]["sources"] == 3
     assert all(r["sources"] is None for r in records[1:])  # one report: nothing to say
+
+
+def test_the_first_view_fits_the_bulk_not_the_outliers() -> None:
+    import folium
+
+    from geo.events import read_events
+    from geo.maps import base_map
+
+    from .conftest import SEED_EVENTS
+
+    seed = read_events(SEED_EVENTS).events
+    kyiv = seed[seed["location"] == "Kyiv"].iloc[[0]]
+    bulk = pd.concat([kyiv] * 1990, ignore_index=True)
+    far = pd.concat([kyiv] * 10, ignore_index=True).assign(latitude=43.1, longitude=131.9)
+    events = pd.concat([bulk, far], ignore_index=True).assign(
+        event_id=[f"e{i}" for i in range(2000)]
+    )
+    fit = next(c for c in base_map(events)._children.values() if isinstance(c, folium.FitBounds))
+    (south, west), (north, east) = fit.bounds
+    assert east < 40  # Vladivostok (131.9 E) is left out of the first view
+    assert south < 50.45 < north and west < 30.52 < east
