@@ -154,9 +154,11 @@ def browser_run(
             clicked = time.perf_counter()
             option.click()
             page.keyboard.press("Escape")  # close the list, as a user would
+            # The old app writes 16788 of 100000, the new one 16,788 of 100,000.
             wanted = f"{res.chosen} of {res.size} events"
+            spaced = f"{res.chosen:,} of {res.size:,} events"
             deadline = clicked + limit
-            while not count_shown(page, wanted):
+            while not (count_shown(page, wanted) or count_shown(page, spaced)):
                 if time.perf_counter() > deadline:
                     raise TimeoutError(f"the count never read {wanted!r}")
                 time.sleep(POLL)
