@@ -637,22 +637,31 @@ def _screen(text: str, found: list[Found], everyday: Container[str]) -> list[Fou
 
 def _feature_or_name(text: str, f: Found) -> bool:
     """ "the Dnipro river", "River Avon", "Sea of Azov", "Bank of England": the
-    place's name is part of a physical feature's or an organisation's."""
-    if text.startswith(" ", f.end):
-        after = text[f.end + 1 : f.end + 16].split(None, 1)
-        if after and after[0].rstrip(_TRAILING).lower() in FEATURE_AFTER:
+    place's name is part of a physical feature's or an organisation's.
+
+    Runs once per place of a text, so it reads the words around the name by
+    slicing at spaces rather than with a regex.
+    """
+    end = f.end
+    if text.startswith(" ", end):
+        stop = text.find(" ", end + 1, end + 16)
+        word = text[end + 1 : stop if stop > 0 else end + 16]
+        if word.rstrip(_TRAILING).lower() in FEATURE_AFTER:
             return True
-    if not text[f.start - 1 : f.start].isspace():
+    start = f.start
+    if not text.startswith(" ", start - 1) or start < 2:
         return False
-    words = text[max(0, f.start - 32) : f.start].split()
-    if not words:
-        return False
-    last = words[-1].rstrip(".").lower()
+    floor = max(0, start - 14)
+    space = text.rfind(" ", floor, start - 1)
+    last = text[(space + 1 if space >= 0 else floor) : start - 1].rstrip(".").lower()
     if last in FEATURE_BEFORE:
         return True
-    if last == "the" and len(words) > 2 and words[-2] == "of":
+    if last != "of" and last != "the":
+        return False
+    words = text[max(0, start - 32) : start].split()
+    if words[-1] == "the" and len(words) > 2 and words[-2] == "of":
         head = words[-3]
-    elif last == "of" and len(words) > 1:
+    elif words[-1] == "of" and len(words) > 1:
         head = words[-2]
     else:
         return False
