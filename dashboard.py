@@ -558,7 +558,8 @@ def draw_map(events: pd.DataFrame, shown: pd.DataFrame, context: MapContext, sel
     if len(placed) > MAX_MARKERS:
         st.caption(
             f"{len(placed):,} events are grouped by area: narrow the filters or dates to "
-            f"{MAX_MARKERS:,} or fewer to see each one."
+            f"{MAX_MARKERS:,} or fewer, or tick “Only events in the map's view” and zoom in, "
+            "to see each one."
         )
     start = st.session_state.get("initial_view")
     st_folium(
