@@ -721,11 +721,19 @@ def evidence_panel(
 
 
 def correction_buttons(proof: Provenance, selected: str, locked: bool, args: Args) -> None:
+    """The namesakes the gazetteer passed over, each a click from being the place.
+
+    A read-only (hosted) copy lists them without the buttons: it keeps nothing.
+    """
     if proof.alternatives:
         st.markdown(f"**Other places called {md(proof.alternatives[0].name)}**")
     for i, alt in enumerate(proof.alternatives):
+        about = describe_place(alt) + (f", pop. {alt.population:,}" if alt.population else "")
+        if locked:
+            st.text(about)
+            continue
         line, button = st.columns([4, 1], vertical_alignment="center")
-        line.text(describe_place(alt) + (f", pop. {alt.population:,}" if alt.population else ""))
+        line.text(about)
         button.button(
             "Move here",
             key=f"move-{selected}-{i}",
@@ -733,7 +741,7 @@ def correction_buttons(proof: Provenance, selected: str, locked: bool, args: Arg
             args=(selected, alt),
             help="Put this event at this place instead (a correction you can save).",
         )
-    if proof.place is not None or proof.alternatives:
+    if not locked and (proof.place is not None or proof.alternatives):
         st.button(
             "Take it off the map (place unsure)",
             key=f"unplace-{selected}",

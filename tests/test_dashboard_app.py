@@ -283,3 +283,13 @@ def test_only_events_in_the_maps_view(monkeypatch: pytest.MonkeyPatch) -> None:
     at.sidebar.checkbox(key="f_inview").uncheck().run()
     assert count_line(at).startswith("**17 of 17 events**")
     assert "inview" not in at.query_params
+
+
+def test_read_only_lists_namesakes_without_offering_fixes(
+    monkeypatch: pytest.MonkeyPatch, gazetteer: object
+) -> None:
+    monkeypatch.setenv("NEWSMAP_READ_ONLY", "1")
+    at = selected_app(monkeypatch, SEED_EVENTS, "seed-000-11")  # Trostyanets
+    texts = [t.value for t in at.text]
+    assert sum("Trostyanets" in t for t in texts) >= 2  # the entry and its namesakes
+    assert not [b for b in at.button if b.key and b.key.startswith(("move-", "unplace-"))]
