@@ -276,6 +276,7 @@ def test_a_late_redraw_does_not_take_the_popup_the_reader_just_opened(
         click("seed-000-09")
         expect(popup).to_contain_text("Event seed-000-09")
         page.locator(".leaflet-popup-close-button").click()
+        expect(popup).to_have_count(0)  # closing fades out: wait until it is gone
         click("seed-000-11")
         expect(popup).to_contain_text("Event seed-000-11")
         draw("seed-000-09")  # the rerun for the first click arrives late
