@@ -122,11 +122,17 @@ def load_articles(folder: str) -> dict[str, Article]:
     return read_articles(Path(folder))
 
 
-@st.cache_resource(show_spinner="Opening the gazetteer…")
 def open_gazetteer(build: bool) -> tuple[Gazetteer | None, str]:
     """The gazetteer, or None and why: the map then draws without its extras."""
+    return _gazetteer(build, os.environ.get("NEWSMAP_CACHE_DIR", ""))
+
+
+@st.cache_resource(show_spinner="Opening the gazetteer…")
+def _gazetteer(build: bool, cache_dir: str) -> tuple[Gazetteer | None, str]:
+    """One per process for each cache folder (part of the key: another folder is
+    another index, or none), and for building allowed or not."""
     try:
-        return Gazetteer.open(build=build), ""
+        return Gazetteer.open(Path(cache_dir) if cache_dir else None, build=build), ""
     except GazetteerError as err:
         return None, str(err)
 
