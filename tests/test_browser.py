@@ -76,6 +76,7 @@ def test_server_pid_is_the_streamlit_process(seed_server: Server) -> None:
 def test_seed_map_draws_offline(page: Page, seed_url: str, watch: Watch) -> None:
     page.goto(seed_url)
     frame = map_frame(page, expect=SEED_PLACED)
+    settled(page)
     assert frame.locator(".leaflet-interactive").count() > 0
     assert frame.locator(".marker-cluster, path.nm-event").count() > 0
     assert "Battles" in frame.locator(".nm-legend").inner_text()
@@ -90,6 +91,7 @@ def test_seed_map_draws_offline(page: Page, seed_url: str, watch: Watch) -> None
 def test_type_filter_changes_what_is_drawn(page: Page, seed_url: str) -> None:
     page.goto(seed_url)
     map_frame(page, expect=SEED_PLACED)
+    settled(page)
     sidebar = page.locator("[data-testid='stSidebar']")
     sidebar.locator("[data-testid='stMultiSelect']").first.click()
     page.get_by_role("option", name="Battles").click()
@@ -114,6 +116,7 @@ def test_type_filter_changes_what_is_drawn(page: Page, seed_url: str) -> None:
 def test_timeline_slider_changes_what_is_drawn(page: Page, seed_url: str) -> None:
     page.goto(seed_url)
     map_frame(page, expect=SEED_PLACED)
+    settled(page)
     timeline = page.locator('[data-testid="stSlider"]', has_text="Timeline")
     start_thumb = timeline.get_by_role("slider").first
     start_thumb.focus()
@@ -156,6 +159,7 @@ def hostile_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def test_untrusted_text_never_runs(page: Page, hostile_url: str, watch: Watch) -> None:
     page.goto(hostile_url)
     frame = map_frame(page, expect=4)
+    settled(page)
     markers = frame.locator("path.nm-event")
     expect(markers).to_have_count(4)
     shown = []
@@ -186,6 +190,7 @@ def test_bad_rows_are_reported_and_good_rows_drawn(
         page = context.new_page()
         page.goto(server.url)
         map_frame(page, expect=2)
+        settled(page)
         expect(
             page.get_by_text("3 of 5 rows in messy events.csv could not be loaded")
         ).to_be_visible()
@@ -242,6 +247,7 @@ def test_uploaded_dataset_is_reported_and_shown(
 ) -> None:
     page.goto(seed_url)
     map_frame(page, expect=SEED_PLACED)
+    settled(page)
     page.get_by_role("tab", name="Load a dataset").click()
     page.locator("[data-testid='stFileUploader'] input[type='file']").last.set_input_files(
         str(bad_events_file)

@@ -15,7 +15,15 @@ from playwright.sync_api import Browser, Frame, Page, expect
 from geo.events import read_events
 from geo.nearby import near
 
-from .browser import Server, Watch, dashboard, map_frame, offline_context, watch_dialogs
+from .browser import (
+    Server,
+    Watch,
+    dashboard,
+    map_frame,
+    offline_context,
+    settled,
+    watch_dialogs,
+)
 from .conftest import SEED_EVENTS
 
 pytestmark = pytest.mark.browser
@@ -76,6 +84,7 @@ def table_rows(page: Page):  # type: ignore[no-untyped-def]
 def test_the_map_stays_put_when_filters_change(page: Page, seed_url: str) -> None:
     page.goto(seed_url)
     frame = map_frame(page, expect=SEED_PLACED)
+    settled(page)  # the map reports its view once drawn: a rerun
     frame.evaluate("() => { window.nmProbe = 'same map'; window.map.setView([50.4, 30.5], 8); }")
     page.wait_for_timeout(1500)  # the view is reported back (debounced) before we filter
     sidebar = page.locator("[data-testid='stSidebar']")
@@ -95,6 +104,7 @@ def test_the_map_stays_put_when_filters_change(page: Page, seed_url: str) -> Non
 def test_clicking_a_marker_selects_its_event_and_row(page: Page, seed_url: str) -> None:
     page.goto(f"{seed_url}/?type=Battles")
     frame = map_frame(page, expect=3)
+    settled(page)  # the map reports its view once drawn: a rerun
     frame.locator("path.nm-event").first.dispatch_event("click")
     wait_for(lambda: open_popup_id(frame) != "")
     clicked = open_popup_id(frame)
@@ -108,6 +118,7 @@ def test_clicking_a_marker_selects_its_event_and_row(page: Page, seed_url: str) 
 def test_selecting_a_row_opens_its_event_on_the_map(page: Page, seed_url: str) -> None:
     page.goto(seed_url)
     frame = map_frame(page, expect=SEED_PLACED)
+    settled(page)  # the map reports its view once drawn: a rerun
     grid = page.locator("[data-testid='stDataFrame']")
     grid.scroll_into_view_if_needed()
     box = grid.bounding_box()
@@ -127,6 +138,7 @@ def test_a_permalink_restores_the_map_view_and_the_selected_event(
 ) -> None:
     page.goto(f"{seed_url}/?event=seed-000-05&view=50.4500,30.5200,10")
     frame = map_frame(page, expect=SEED_PLACED)
+    settled(page)  # the map reports its view once drawn: a rerun
     wait_for(lambda: open_popup_id(frame) == "seed-000-05")
     evidence_shows(page, "seed-000-05")
     zoom = frame.evaluate("() => window.map.getZoom()")
@@ -141,6 +153,7 @@ def test_place_search_finds_the_place_under_any_name(
 ) -> None:
     page.goto(seed_url)
     map_frame(page, expect=SEED_PLACED)
+    settled(page)  # the map reports its view once drawn: a rerun
     box = page.get_by_label(re.compile("Near a place"))
     box.fill(spelling)
     box.press("Enter")
@@ -154,6 +167,7 @@ def test_place_search_finds_the_place_under_any_name(
 def test_heat_layer_toggles_and_survives_a_filter_change(page: Page, seed_url: str) -> None:
     page.goto(seed_url)
     frame = map_frame(page, expect=SEED_PLACED)
+    settled(page)  # the map reports its view once drawn: a rerun
     frame.get_by_label("Heat").check()
     expect(frame.locator("canvas.nm-heat")).to_have_count(1, timeout=10_000)
     page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").first.click()
@@ -177,6 +191,7 @@ def quick_play_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 def test_play_steps_through_the_days(page: Page, quick_play_url: str) -> None:
     page.goto(quick_play_url)
     map_frame(page, expect=SEED_PLACED)
+    settled(page)  # the map reports its view once drawn: a rerun
     page.get_by_role("button", name="▶ Play").click()
     timeline = page.locator("[data-testid='stSlider']", has_text="Timeline")
     # It starts on the first day alone, then moves on a day at a time...
@@ -194,6 +209,7 @@ def test_play_steps_through_the_days(page: Page, quick_play_url: str) -> None:
 def test_only_events_in_the_view_follow_pan_and_zoom(page: Page, seed_url: str) -> None:
     page.goto(seed_url)
     frame = map_frame(page, expect=SEED_PLACED)
+    settled(page)  # the map reports its view once drawn: a rerun
     page.get_by_text("Only events in the map's view").click()
     frame.evaluate("() => window.map.setView([50.45, 30.3], 9)")
     # Kyiv, Irpin, Makariv and the like: fewer than all, none far away.
