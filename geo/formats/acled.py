@@ -21,9 +21,7 @@ from geo.formats.report import Staged
 from geo.formats.staging import (
     read_date_column,
     read_fatality_column,
-    require,
-    resolve_mapping,
-    staged_from,
+    staged_export,
 )
 
 # schema column -> ACLED column
@@ -72,12 +70,17 @@ def stage(
     dayfirst: bool | None = None,
 ) -> Staged:
     """Read an ACLED export into the events schema (as text), rejecting what cannot load."""
-    frame = raw.frame
-    frame.columns = [c.casefold() if c.casefold() in EXPORT_COLUMNS else c for c in frame.columns]
-    require(frame, list(REQUIRED), label, "ACLED")
-    detected = {ours: theirs for ours, theirs in COLUMNS.items() if theirs in frame.columns}
-    found = resolve_mapping(list(frame.columns), detected, mapping, label)
-    staged = staged_from(raw, found, label, "acled")
+    staged = staged_export(
+        raw,
+        label,
+        mapping,
+        own=EXPORT_COLUMNS,
+        required=REQUIRED,
+        columns=COLUMNS,
+        name="ACLED",
+        fmt="acled",
+    )
+    found = staged.mapping
     text = staged.text
     precision = text["date_precision"]
     # Each distinct code is looked up once: a million rows hold three or four.

@@ -8,6 +8,7 @@ that ACLED, UCDP and any spreadsheet get the same date and severity rules.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from datetime import date
 
 import pandas as pd
@@ -35,6 +36,32 @@ def staged_from(raw: RawTable, mapping: dict[str, str], label: str, fmt: str) ->
     text["event_id"] = stripped(text["event_id"])
     parsed = Parsed(stripped=frozenset({"event_id"}))
     return Staged(label, fmt, raw, text, dict(mapping), parsed=parsed)
+
+
+def staged_export(
+    raw: RawTable,
+    label: str,
+    mapping: dict[str, str | None] | None,
+    *,
+    own: Collection[str],
+    required: Collection[str],
+    columns: dict[str, str],
+    name: str,
+    fmt: str,
+) -> Staged:
+    """A published format's export (ACLED, UCDP GED) staged by its own column names.
+
+    ``own`` are the format's column names, matched whatever their case;
+    ``required`` must be there; ``columns`` maps schema columns to the format's,
+    and the user's ``mapping`` overrides it. The result's ``mapping`` says
+    which file column each schema column came from.
+    """
+    frame = raw.frame
+    frame.columns = [c.casefold() if c.casefold() in own else c for c in frame.columns]
+    require(frame, list(required), label, name)
+    detected = {ours: theirs for ours, theirs in columns.items() if theirs in frame.columns}
+    found = resolve_mapping(list(frame.columns), detected, mapping, label)
+    return staged_from(raw, found, label, fmt)
 
 
 def read_date_column(staged: Staged, dayfirst: bool | None, source: str) -> pd.Series:

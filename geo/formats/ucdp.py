@@ -33,7 +33,7 @@ import pandas as pd
 from geo.formats.dates import read_dates
 from geo.formats.reading import RawTable
 from geo.formats.report import Staged
-from geo.formats.staging import read_fatality_column, require, resolve_mapping, staged_from
+from geo.formats.staging import read_fatality_column, staged_export
 
 COLUMNS: dict[str, str] = {
     "event_id": "id",
@@ -68,12 +68,17 @@ def stage(
     dayfirst: bool | None = None,
 ) -> Staged:
     """Read a UCDP GED CSV into the events schema (as text), rejecting what cannot load."""
-    frame = raw.frame
-    frame.columns = [c.casefold() if c.casefold() in _ALL else c for c in frame.columns]
-    require(frame, list(REQUIRED), label, "UCDP GED")
-    detected = {ours: theirs for ours, theirs in COLUMNS.items() if theirs in frame.columns}
-    found = resolve_mapping(list(frame.columns), detected, mapping, label)
-    staged = staged_from(raw, found, label, "ucdp")
+    staged = staged_export(
+        raw,
+        label,
+        mapping,
+        own=_ALL,
+        required=REQUIRED,
+        columns=COLUMNS,
+        name="UCDP GED",
+        fmt="ucdp",
+    )
+    frame, found = raw.frame, staged.mapping
     text = staged.text
     _read_period(staged, frame, dayfirst)
 
