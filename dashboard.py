@@ -46,6 +46,7 @@ from geo import (
     write_article,
     write_events,
 )
+from geo.columns import cell_text
 from geo.events import EVENT_TYPES, date_windows, search_text
 from geo.gazetteer import Place
 from geo.maps import base_map, date_label, events_layer
@@ -707,9 +708,9 @@ def evidence_panel(
         before, sentence, after = proof.passage()
         if proof.article is not None:
             st.html(highlighted(proof.article.title, before, sentence, after))
-        elif _text(event.get("notes")):
+        elif cell_text(event.get("notes")):
             st.caption("No article stored for this event; its notes:")
-            st.text(_text(event.get("notes")))
+            st.text(cell_text(event.get("notes")))
         if proof.source_url:
             st.link_button(f"Source: {proof.source or proof.source_url}", proof.source_url)
         else:
@@ -718,9 +719,9 @@ def evidence_panel(
         if proof.place is not None:
             st.text(describe_place(proof.place))
         elif pd.isna(event["latitude"]):
-            st.text(f"Not on the map: {_text(event.get('unplaced_reason')) or 'no place'}")
+            st.text(f"Not on the map: {cell_text(event.get('unplaced_reason')) or 'no place'}")
         else:
-            st.text(f"{_text(event['location'])} ({event['latitude']}, {event['longitude']})")
+            st.text(f"{cell_text(event['location'])} ({event['latitude']}, {event['longitude']})")
         if proof.reason:
             st.caption(proof.reason)
         correction_buttons(proof, selected, locked, args)
@@ -800,11 +801,8 @@ def highlighted(title: str, before: str, sentence: str, after: str) -> str:
 
 def md(value: object) -> str:
     """Text made safe for st.markdown: no markup, links or images from the data."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~:$])", r"\\\1", _text(value))
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~:$])", r"\\\1", cell_text(value))
 
-
-def _text(value: object) -> str:
-    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
 
 # --- the ingest tab ---------------------------------------------------------------

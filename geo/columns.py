@@ -29,6 +29,11 @@ SLICE_ROWS_MIN = 100
 """Fewest kept rows per stretch, on average, for a selection to share slices rather than copy."""
 
 
+def cell_text(value: object) -> str:
+    """One cell of a table as text: '' for a missing value (None, NaN, NA, NaT)."""
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
 def arrow_of(values: pd.Series) -> pa.ChunkedArray | None:
     """The column's arrow strings (shared, not copied), or None when it is not arrow text."""
     dtype = values.dtype

@@ -27,6 +27,7 @@ from jinja2 import Template
 
 from geo import assets
 from geo.aggregate import by_size, grid_groups, summarise, top_groups, type_names
+from geo.columns import cell_text
 from geo.drawing import DRAWING_JS, MAP_CSS
 from geo.events import GEO_PRECISIONS, date_windows
 from geo.fullscreen import FULLSCREEN_CSS, FULLSCREEN_JS
@@ -79,7 +80,7 @@ def region_extents(events: pd.DataFrame, gazetteer: Gazetteer) -> dict[str, floa
     for event_id, gid, location in zip(
         wide["event_id"], wide["geonameid"], wide["location"], strict=True
     ):
-        key = int(gid) if not pd.isna(gid) else _text(location)
+        key = int(gid) if not pd.isna(gid) else cell_text(location)
         if key not in found:
             if isinstance(key, int):
                 found[key] = gazetteer.by_id(key)
@@ -166,10 +167,6 @@ def safe_json(value: Any) -> str:
     return text
 
 
-def _text(value: object) -> str:
-    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
-
-
 def event_records(
     events: pd.DataFrame, extents_km: Mapping[str, float] | None = None
 ) -> list[dict[str, Any]]:
@@ -182,30 +179,32 @@ def event_records(
         gp = int(row.geo_precision) if not pd.isna(row.geo_precision) else 1
         gid = None if pd.isna(row.geonameid) else int(row.geonameid)
         if gp >= 3:
-            radius = extents_km.get(_text(row.event_id), REGION_RADIUS_KM)
+            radius = extents_km.get(cell_text(row.event_id), REGION_RADIUS_KM)
         elif gp == 2:
             radius = NEAR_RADIUS_KM
         else:
             radius = 0.0
-        actors = " vs ".join(a for a in (_text(row.actor1), _text(row.actor2)) if a)
+        actors = " vs ".join(a for a in (cell_text(row.actor1), cell_text(row.actor2)) if a)
         place = ", ".join(
             p
-            for p in dict.fromkeys((_text(row.location), _text(row.admin1), _text(row.country)))
+            for p in dict.fromkeys(
+                (cell_text(row.location), cell_text(row.admin1), cell_text(row.country))
+            )
             if p
         )
         records.append(
             {
-                "id": _text(row.event_id),
+                "id": cell_text(row.event_id),
                 "lat": round(float(row.latitude), 5),
                 "lon": round(float(row.longitude), 5),
                 "gp": gp,
                 "r": round(radius * 1000),
                 "colour": type_colour(row.event_type),
-                "type": _text(row.event_type),
-                "sub": _text(row.sub_event_type),
+                "type": cell_text(row.event_type),
+                "sub": cell_text(row.sub_event_type),
                 "date": date_label(row.event_date, row.date_precision),
                 "day": "" if pd.isna(row.event_date) else f"{row.event_date:%Y-%m-%d}",
-                "dp": _text(row.date_precision) or "day",
+                "dp": cell_text(row.date_precision) or "day",
                 "t0": "" if pd.isna(t0) else f"{t0:%Y-%m-%d}",
                 "t1": "" if pd.isna(t1) else f"{t1:%Y-%m-%d}",
                 "actors": actors,
@@ -213,11 +212,11 @@ def event_records(
                 "where": GEO_PRECISIONS.get(gp, ""),
                 "gid": gid,
                 "fatalities": None if pd.isna(row.fatalities) else int(row.fatalities),
-                "notes": _text(row.notes),
-                "tags": ", ".join(t.strip() for t in _text(row.tags).split(";") if t.strip()),
-                "evidence": _text(getattr(row, "evidence", "")),
-                "source": _text(row.source),
-                "url": _text(row.source_url),
+                "notes": cell_text(row.notes),
+                "tags": ", ".join(t.strip() for t in cell_text(row.tags).split(";") if t.strip()),
+                "evidence": cell_text(getattr(row, "evidence", "")),
+                "source": cell_text(row.source),
+                "url": cell_text(row.source_url),
                 "sources": _sources(getattr(row, "source_count", None)),
             }
         )

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from geo.articles import Article
+from geo.columns import cell_text
 from geo.gazetteer import Gazetteer, Place
 
 _SAFE_URL = re.compile(r"^https?://", re.IGNORECASE)
@@ -56,9 +57,6 @@ class Provenance:
         return text[:start], text[start:end], text[end:]
 
 
-def _text(value: object) -> str:
-    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
-
 
 def _int(value: object) -> int | None:
     return None if value is None or pd.isna(value) else int(value)  # type: ignore[call-overload, arg-type]
@@ -68,17 +66,17 @@ def provenance(
     event: Mapping[str, object], articles: Mapping[str, Article], gazetteer: Gazetteer | None
 ) -> Provenance:
     """The evidence behind one event (a row of the events table)."""
-    article = articles.get(_text(event.get("article_id")))
+    article = articles.get(cell_text(event.get("article_id")))
     start, end = _int(event.get("span_start")), _int(event.get("span_end"))
     span: tuple[int, int] | None = None
     if article is not None and start is not None and end is not None:
         span = (start, end) if 0 <= start < end <= len(article.text) else None
-    url = _text(event.get("source_url"))
+    url = cell_text(event.get("source_url"))
     place: Place | None = None
     alternatives: tuple[Place, ...] = ()
     reason = "no gazetteer available"
     gid = _int(event.get("geonameid"))
-    name = _text(event.get("location"))
+    name = cell_text(event.get("location"))
     if gazetteer is not None:
         if gid is not None:
             place = gazetteer.by_id(gid)
@@ -96,10 +94,10 @@ def provenance(
             others = [p for p in gazetteer.candidates(name) if p.geonameid != chosen]
             alternatives = tuple(others[:8])
     return Provenance(
-        event_id=_text(event.get("event_id")),
+        event_id=cell_text(event.get("event_id")),
         article=article,
         span=span,
-        source=_text(event.get("source")),
+        source=cell_text(event.get("source")),
         source_url=url if _SAFE_URL.match(url) else "",
         place=place,
         alternatives=alternatives,
@@ -159,8 +157,8 @@ def regeocode(
     for event_id, before, after in zip(
         events["event_id"].astype(str), events["location"], names, strict=True
     ):
-        typed = _text(after).strip()
-        if not typed or typed == _text(before):
+        typed = cell_text(after).strip()
+        if not typed or typed == cell_text(before):
             continue
         answer = gazetteer.geocode(typed, context=context)
         if answer.place is None:
