@@ -148,19 +148,20 @@ def data_version() -> tuple[object, ...]:
     )
 
 
-def derived(name: str, make: Callable[[], T]) -> T:
-    """Computed once per version of the data in this session (not per rerun).
+def derived(name: str, make: Callable[[], T], key: object = None) -> T:
+    """Computed once per version of the data (and ``key``) in this session, not per rerun.
 
     Hashing a 100,000-row table for st.cache_data would cost more than most of
-    what is cached, so the data's version is the key instead.
+    what is cached, so the data's version is the key instead. Only the latest
+    value of each name is kept.
     """
     memo = st.session_state.setdefault("_derived", {})
-    key = (name, data_version())
-    if key not in memo:
+    slot = (name, data_version(), key)
+    if slot not in memo:
         for old in [k for k in memo if k[0] == name]:
             del memo[old]
-        memo[key] = make()
-    return memo[key]  # type: ignore[no-any-return]
+        memo[slot] = make()
+    return memo[slot]  # type: ignore[no-any-return]
 
 
 def show_problems(report: LoadReport) -> None:
@@ -248,8 +249,7 @@ def filter_options(events: pd.DataFrame) -> dict[str, list[str]]:
 
 def sidebar_filter(events: pd.DataFrame, gazetteer: Gazetteer | None) -> tuple[EventFilter, Near]:
     options = filter_options(events)
-    dates = events["event_date"].dropna()
-    full_range = (dates.min().date(), dates.max().date()) if not dates.empty else None
+    full_range = date_range(events)
     restore_from_url(options, full_range)
     for key, allowed in options.items():  # the data may have changed under a selection
         if key in st.session_state:
@@ -294,7 +294,7 @@ def place_search(gazetteer: Gazetteer | None) -> Near:
     if gazetteer is None:
         sb.warning("The gazetteer is unavailable, so the place search is off.")
         return Near(name, float(km), None)
-    candidates = derived(f"candidates:{name}", lambda: gazetteer.candidates(name))
+    candidates = derived("candidates", lambda: gazetteer.candidates(name), key=name)
     if not candidates:
         sb.warning(f"No place called {name!r} in the gazetteer; the search is off.")
         return Near(name, float(km), None)
@@ -470,7 +470,7 @@ def map_view(events: pd.DataFrame, articles: dict[str, Article], locked: bool, a
     selected = st.session_state.get("selected", "")
     if selected and not (events["event_id"] == selected).any():
         selected = ""
-    write_to_url(current_view(flt, near, selected), flt_range(events))
+    write_to_url(current_view(flt, near, selected), date_range(events))
 
     unplaced = int(shown["latitude"].isna().sum())
     count = f"**{len(shown):,} of {len(events):,} events**"
@@ -488,7 +488,7 @@ def map_view(events: pd.DataFrame, articles: dict[str, Article], locked: bool, a
         )
     left, right = st.columns([2, 1])
     with left:
-        draw_map(events, shown, context, selected)
+        draw_map(events, shown, articles, context, selected)
     with right:
         evidence_panel(
             events, articles, gazetteer, st.session_state.get("selected", ""), locked, args
@@ -497,9 +497,14 @@ def map_view(events: pd.DataFrame, articles: dict[str, Article], locked: bool, a
     downloads(shown, events, flt, articles, context)
 
 
-def flt_range(events: pd.DataFrame) -> tuple[date, date] | None:
-    dates = events["event_date"].dropna()
-    return (dates.min().date(), dates.max().date()) if not dates.empty else None
+def date_range(events: pd.DataFrame) -> tuple[date, date] | None:
+    """The first and last event date of the data, or None when no event is dated."""
+
+    def span() -> tuple[date, date] | None:
+        dates = events["event_date"].dropna()
+        return (dates.min().date(), dates.max().date()) if not dates.empty else None
+
+    return derived("date_range", span)
 
 
 def current_view(flt: EventFilter, near: Near, selected: str) -> View:
@@ -545,7 +550,13 @@ def on_map_change() -> None:
         )
 
 
-def draw_map(events: pd.DataFrame, shown: pd.DataFrame, context: MapContext, selected: str) -> None:
+def draw_map(
+    events: pd.DataFrame,
+    shown: pd.DataFrame,
+    articles: dict[str, Article],
+    context: MapContext,
+    selected: str,
+) -> None:
     """The base map stays put across reruns; only the events layer is replaced.
 
     The base is rebuilt each run (streamlit-folium adds the layer to the map it
@@ -554,7 +565,7 @@ def draw_map(events: pd.DataFrame, shown: pd.DataFrame, context: MapContext, sel
     """
     placed = shown[shown["latitude"].notna()]
     if len(placed) <= MAX_MARKERS:
-        placed = placed.assign(evidence=evidence(placed, current_articles()))
+        placed = placed.assign(evidence=evidence(placed, articles))
     layer = events_layer(
         placed,
         context=context,
@@ -580,10 +591,6 @@ def draw_map(events: pd.DataFrame, shown: pd.DataFrame, context: MapContext, sel
         key="events-map",
         on_change=on_map_change,
     )
-
-
-def current_articles() -> dict[str, Article]:
-    return st.session_state.get("_articles", {})
 
 
 TABLE_LIMIT = 1000
@@ -700,7 +707,11 @@ def evidence_panel(
         )
         return
     event = hit.iloc[0]
-    proof = provenance(event.to_dict(), articles, gazetteer)
+    # Resolving the article's places again costs tens of ms: once per selection, not
+    # on every pan and zoom. Articles and corrections change the data's version.
+    proof = derived(
+        "provenance", lambda: provenance(event.to_dict(), articles, gazetteer), key=selected
+    )
     with st.container(height=580, border=False):
         when = date_label(event["event_date"], event["date_precision"])
         st.markdown(f"**{md(event['event_type'])}** · {md(when)}")
@@ -802,7 +813,6 @@ def highlighted(title: str, before: str, sentence: str, after: str) -> str:
 def md(value: object) -> str:
     """Text made safe for st.markdown: no markup, links or images from the data."""
     return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~:$])", r"\\\1", cell_text(value))
-
 
 
 # --- the ingest tab ---------------------------------------------------------------
@@ -1046,7 +1056,6 @@ def main() -> None:
     )
     show_problems(report)
     articles = {**load_articles(str(args.articles)), **st.session_state.get("added_articles", {})}
-    st.session_state["_articles"] = articles
     st.session_state["file_version"] = (str(args.events), mtime)
     events = working_events(report.events)
     if locked:
