@@ -57,7 +57,6 @@ class Provenance:
         return text[:start], text[start:end], text[end:]
 
 
-
 def _int(value: object) -> int | None:
     return None if value is None or pd.isna(value) else int(value)  # type: ignore[call-overload, arg-type]
 
