@@ -507,6 +507,14 @@ def decide(query: str, candidates: Sequence[PlaceLike], ev: Evidence) -> Decisio
             )
         ]
 
+    basis = "; ".join(hard) if hard else ""
+    if len(pool) == 1:
+        # The one candidate left wins whatever the context says: nothing to score
+        # (most names of a long text have a single candidate).
+        top = pool[0]
+        reason = f"only candidate{' ' + basis if basis else ''}"
+        score = 0.95 if hard else 0.85
+        return Decision(top, (top,), score, _precision(candidates[top], ev), reason)
     scored: list[tuple[float, int, _Why]] = []
     for i in pool:
         place = candidates[i]
@@ -523,14 +531,7 @@ def decide(query: str, candidates: Sequence[PlaceLike], ev: Evidence) -> Decisio
     scored.sort(key=lambda s: -s[0])
     ranked = tuple(i for _, i, _ in scored)
     top_score, top, top_why = scored[0]
-    why = _word(candidates[top], top_why)
     place = candidates[top]
-    precision = _precision(place, ev)
-    basis = "; ".join(hard) if hard else ""
-    if len(scored) == 1:
-        reason = f"only candidate{' ' + basis if basis else ''}"
-        score = 0.95 if hard else 0.85
-        return Decision(top, ranked, score, precision, reason)
     margin = top_score - scored[1][0]
     runner = candidates[scored[1][1]]
     if margin < MARGIN:
@@ -542,11 +543,12 @@ def decide(query: str, candidates: Sequence[PlaceLike], ev: Evidence) -> Decisio
             f"abstained: {len(scored)} places called {query!r} and nothing in the text decides "
             f"between {_label(place)} and {_label(runner)}",
         )
-    parts = [p for p in (basis, why) if p]
+    # Worded only now: an abstention does not say why the top candidate led.
+    parts = [p for p in (basis, _word(place, top_why)) if p]
     if not parts:
         parts.append(f"far more prominent than {_label(runner)}")
     score = min(0.95, 0.6 + 0.15 * min(margin, 2.0) + (0.05 if hard else 0.0))
-    return Decision(top, ranked, round(score, 2), precision, "; ".join(parts))
+    return Decision(top, ranked, round(score, 2), _precision(place, ev), "; ".join(parts))
 
 
 def _precision(place: PlaceLike, ev: Evidence) -> int:
