@@ -21,6 +21,7 @@ from typing import NamedTuple, TypeVar
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 from streamlit_folium import st_folium
 
 from geo import (
@@ -49,11 +50,13 @@ from geo import (
 from geo.columns import cell_text
 from geo.events import EVENT_TYPES, date_windows, search_text
 from geo.gazetteer import Place
+from geo.index import cache_dir
 from geo.maps import base_map, date_label, events_layer
 from geo.nearby import in_box
 from geo.nearby import near as nearby
 from geo.permalink import MAX_NEAR_KM, MapView, View
 from geo.review import Provenance, provenance, regeocode, relocate, unplace
+from geo.snapshot import read_events_cached
 from geo.timeline import daily_counts
 
 T = TypeVar("T")
@@ -112,10 +115,12 @@ def load_events(path: str, mtime: float) -> LoadReport:
     """Cached on the file's path and modification time, so an edited file reloads.
 
     A resource, not data: every rerun shares the one table instead of unpickling
-    a copy (100,000 events cost ~0.1 s a copy). Nothing here modifies it.
+    a copy (100,000 events cost ~0.1 s a copy). Nothing here modifies it. The
+    file is read and checked once per content: a checked copy is kept in the
+    cache folder (geo.snapshot) for the next start.
     """
     del mtime  # part of the cache key only
-    return read_events(Path(path), name=Path(path).name)
+    return read_events_cached(Path(path), cache_dir(), name=Path(path).name)
 
 
 @st.cache_data(show_spinner=False)
@@ -247,7 +252,9 @@ def filter_options(events: pd.DataFrame) -> dict[str, list[str]]:
     )
 
 
-def sidebar_filter(events: pd.DataFrame, gazetteer: Gazetteer | None) -> tuple[EventFilter, Near]:
+def sidebar_filter(
+    events: pd.DataFrame, gazetteer: Gazetteer | None
+) -> tuple[EventFilter, Near, Chart]:
     options = filter_options(events)
     full_range = date_range(events)
     restore_from_url(options, full_range)
@@ -269,9 +276,9 @@ def sidebar_filter(events: pd.DataFrame, gazetteer: Gazetteer | None) -> tuple[E
     for problem in st.session_state.get("url_problems", []):
         sb.caption(f"From the link: {problem}; left out.")
     sb.caption("The address bar holds this view: copy it to share exactly what you see.")
-    start, end = timeline(events, full_range)
+    start, end, chart = timeline(events, full_range)
     flt = EventFilter.of(types, actors, places, start, end, text)
-    return flt, near
+    return flt, near, chart
 
 
 class Near(NamedTuple):
@@ -313,22 +320,35 @@ def describe_place(place: Place) -> str:
     return f"{where} ({place.feature}, GeoNames {place.geonameid})" if place.geonameid else where
 
 
+class Chart(NamedTuple):
+    """Where a chart goes, and what it shows: drawn later than its place is kept."""
+
+    slot: DeltaGenerator | None
+    spec: dict[str, object]
+
+    def draw(self) -> None:
+        if self.slot is not None:
+            self.slot.vega_lite_chart(self.spec)
+
+
 def timeline(
     events: pd.DataFrame, full_range: tuple[date, date] | None
-) -> tuple[date | None, date | None]:
+) -> tuple[date | None, date | None, Chart]:
     """Events a day over the data's dates, a range slider under it, and a play button."""
     if full_range is None:
-        return None, None
+        return None, None, Chart(None, {})
     first, last = full_range
     per_day = derived("per_day", lambda: daily_counts(events).loc[first:last])
     st.caption(
         "Events a day. Dark: known to the day; light: known only to the week or month, "
         "spread over the days it may have happened on."
     )
-    st.vega_lite_chart(derived("per_day_spec", lambda: histogram_spec(per_day)))
+    # The chart's place is kept here and filled after the map is sent: the browser
+    # then loads the map before the chart library, which would otherwise hold it up.
+    chart = Chart(st.empty(), derived("per_day_spec", lambda: histogram_spec(per_day)))
     if first == last:
         st.caption(f"All events on {first:%d %b %Y}.")
-        return first, last
+        return first, last, chart
     chosen = st.session_state.get("timeline")
     if not chosen or not (first <= chosen[0] <= chosen[1] <= last):
         st.session_state["timeline"] = (first, last)  # new data, or nothing restored
@@ -349,7 +369,7 @@ def timeline(
         args=(first, last),
         help="Step through the days: the window moves a day at a time.",
     )
-    return start, end
+    return start, end, chart
 
 
 def histogram_spec(per_day: pd.DataFrame) -> dict[str, object]:
@@ -453,7 +473,7 @@ def apply_corrections(events: pd.DataFrame, corrections: dict[str, Place | str])
 def map_view(events: pd.DataFrame, articles: dict[str, Article], locked: bool, args: Args) -> None:
     """Count, timeline, map beside the evidence, table and downloads of what passes."""
     gazetteer, gazetteer_problem = open_gazetteer(not locked)
-    flt, near = sidebar_filter(events, gazetteer)
+    flt, near, chart = sidebar_filter(events, gazetteer)
     shown = filter_events(
         events,
         flt,
@@ -489,6 +509,7 @@ def map_view(events: pd.DataFrame, articles: dict[str, Article], locked: bool, a
     left, right = st.columns([2, 1])
     with left:
         draw_map(events, shown, articles, context, selected)
+    chart.draw()
     with right:
         evidence_panel(
             events, articles, gazetteer, st.session_state.get("selected", ""), locked, args
