@@ -689,7 +689,7 @@ def search_text(events: pd.DataFrame) -> pd.Series:
 def actors_of(events: pd.DataFrame) -> list[str]:
     """Every actor named in either actor column, sorted."""
     names = pd.concat([events["actor1"], events["actor2"]]).dropna()
-    return sorted(set(names))
+    return sorted(names.unique().tolist())
 
 
 def combine(base: pd.DataFrame, added: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -577,7 +577,9 @@ def base_map(
     map (and its view) across reruns. Add one events_layer to it.
     """
     context = context or MapContext()
-    placed = _placed(events)
+    # Only the columns the fit and the legend read: subsetting every column of a
+    # large table on each rerun costs more than the rest of the base map.
+    placed = _placed(events[["event_id", "event_type", "latitude", "longitude", "geo_precision"]])
     m = folium.Map(
         location=DEFAULT_CENTER,
         zoom_start=6,
