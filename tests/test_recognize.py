@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from geo.names import fold
-from geo.recognize import Found, find, parse_query, tokenize
+from geo.recognize import (
+    Found,
+    _alone_after,
+    _longest_match,
+    _part_of_longer_name,
+    _tokens_at,
+    find,
+    parse_query,
+    tokenize,
+)
 
 PLACES = {
     "kyiv", "irpin", "sumy", "trostyanets", "rivne", "ukraine", "russia", "vladimir",
@@ -308,3 +319,39 @@ def test_a_direction_after_a_clause_is_not_an_anchor() -> None:
     assert victoria.anchor is None and melbourne.text == "Melbourne"
     zolochiv, kharkiv = more("Zolochiv, a town near the border in the Kharkiv region, was hit.")
     assert zolochiv.parent == 1 and kharkiv.cue == "admin"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kyiv and the city",
+        "Kyiv on Monday and Sumy of the",
+        "Kyiv and de Gaulle",
+        "Kyiv and al-Qaim",
+        "Kyiv and of Sumy",
+        "Kyiv and\nSumy",
+        "Kyiv and Ḩudaydah",
+        "Kyiv, Sumy; Rivne region",
+        "Kyiv’s Sumy",
+        "Deir ez-Zor",
+        "Frankfurt am Main",
+        "Kyiv and the and Sumy",
+        "Kyiv\u2009and\u00a0Sumy",
+    ],
+)
+def test_a_word_said_to_stand_alone_is_what_the_full_matcher_finds(text: str) -> None:
+    """``find`` decides a capitalised word that ``_alone_after`` calls alone
+    without tokens: the full matcher must find no longer name there, even with
+    every run of words a known name."""
+
+    def everything(key: str) -> str:
+        return "place"
+
+    for m in re.finditer(r"\b[^\W\d_]+", text):
+        if not m.group()[0].isupper():
+            continue
+        alone, _ = _alone_after(text, m.end())
+        if alone:
+            tokens, i = _tokens_at(text, m.start(), m.group(), None)
+            assert _longest_match(text, tokens, i, everything) == (i + 1, fold(m.group()), "place")
+            assert _part_of_longer_name(text, tokens, i, i + 1, everything) == ""
