@@ -217,6 +217,8 @@ class Gazetteer:
             for n in range(1, len(words))
         }
         self._rows_cache: dict[str, list[tuple[_Row, int]]] = {}
+        # Keys the index surely lacks, without a query (see idx.FILTER_BITS).
+        self._filter: bytes = con.execute("SELECT bits FROM keyfilter").fetchone()[0]
 
     # --- opening -------------------------------------------------------------
 
@@ -350,7 +352,10 @@ class Gazetteer:
             kind = "stop"
         elif key in self._demonyms:
             kind = "demonym"
-        elif self._con.execute("SELECT 1 FROM name WHERE key = ? LIMIT 1", (key,)).fetchone():
+        elif (
+            self._in_filter(key)
+            and self._con.execute("SELECT 1 FROM name WHERE key = ? LIMIT 1", (key,)).fetchone()
+        ):
             kind = "place"
         else:
             kind = None
@@ -358,6 +363,13 @@ class Gazetteer:
             self._kinds.clear()
         self._kinds[key] = kind
         return kind
+
+    def _in_filter(self, entry: str) -> bool:
+        """False when the index has no such key (or no key beginning with entry,
+        for a word-prefix and a space), by the index's key filter; True when it
+        may have one."""
+        slot = idx.filter_slot(entry)
+        return bool(self._filter[slot >> 3] >> (slot & 7) & 1)
 
     def _starts(self, head: str) -> bool:
         """Whether some key of several words begins with head and a space.
@@ -368,7 +380,8 @@ class Gazetteer:
         hit = self._heads.get(head)
         if hit is None:
             hit = head in self._small_heads or (
-                self._con.execute(_HEAD, (head + " ", head + "!")).fetchone() is not None
+                self._in_filter(head + " ")
+                and self._con.execute(_HEAD, (head + " ", head + "!")).fetchone() is not None
             )
             if len(self._heads) > _CACHE_LIMIT:
                 self._heads.clear()

@@ -18,6 +18,7 @@ import math
 import os
 import sqlite3
 import tempfile
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ from geo.errors import GazetteerError
 from geo.geometry import haversine_km
 from geo.names import fold, is_latin_or_cyrillic
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 # Feature codes stored in the index (small ints keep rows short).
 CITY, ADMIN1, REGION, COUNTRY = 0, 1, 2, 3
@@ -36,6 +37,20 @@ FEATURES = {CITY: "city", ADMIN1: "admin1", REGION: "region", COUNTRY: "country"
 
 # Name kinds: how a key was attached to a place.
 PRIMARY, ALTERNATE, CURATED, CUE_ONLY = 0, 1, 2, 3
+
+# The key filter: one bit per slot, set for every name key and for every
+# word-prefix of a key of several words followed by a space ("new " for "new
+# york"). A clear bit says the key (or a key beginning so) is not in the index
+# without a query; a set bit may be a collision (about 1 in 12 here), so the
+# index is asked then. 2**23 bits is 1 MiB, read once per open.
+FILTER_BITS = 1 << 23
+
+
+def filter_slot(key: str) -> int:
+    """The key filter's bit for a key or a word-prefix plus a space (a stable
+    hash: Python's own hash() of a str changes with every process)."""
+    return zlib.crc32(key.encode()) & (FILTER_BITS - 1)
+
 
 COUNTRY_RADIUS_CAP_KM = 1000.0
 # Towns this big own their name: a same-named admin unit needs a cue ("region").
@@ -59,6 +74,7 @@ CREATE TABLE demonym(key TEXT PRIMARY KEY, country TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE stop(key TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE everyday(key TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE meta(k TEXT PRIMARY KEY, v TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE keyfilter(bits BLOB NOT NULL);
 """
 
 
@@ -488,6 +504,7 @@ def _write(
             con.executemany("INSERT INTO demonym VALUES (?,?)", sorted(demonyms.items()))
             con.executemany("INSERT INTO stop VALUES (?)", [(s,) for s in sorted(stops)])
             con.executemany("INSERT INTO everyday VALUES (?)", [(w,) for w in sorted(everyday)])
+            con.execute("INSERT INTO keyfilter VALUES (?)", (_key_filter(b.names),))
             con.executemany(
                 "INSERT INTO meta VALUES (?,?)",
                 [("schema", str(SCHEMA_VERSION)), ("fingerprint", fingerprint())],
@@ -500,6 +517,22 @@ def _write(
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _key_filter(names: dict[tuple[str, int], int]) -> bytes:
+    """The key filter's bits (see FILTER_BITS) for the keys of names."""
+    bits = bytearray(FILTER_BITS // 8)
+    entries: set[str] = set()
+    for key, _ in names:
+        entries.add(key)
+        cut = key.find(" ")
+        while cut > 0:
+            entries.add(key[: cut + 1])
+            cut = key.find(" ", cut + 1)
+    for entry in entries:
+        slot = filter_slot(entry)
+        bits[slot >> 3] |= 1 << (slot & 7)
+    return bytes(bits)
 
 
 def _sorted_names(names: dict[tuple[str, int], int]) -> Iterator[tuple[str, int, int]]:

@@ -298,3 +298,18 @@ def test_everyday_words_and_organisations_are_not_places_in_news(gaz: Gazetteer)
     text = "Hit, a town on the Euphrates in Anbar province, was retaken in 2016."
     hit = gaz.places(text)[0]
     assert hit.text == "Hit" and hit.resolution.place and hit.resolution.place.country == "IQ"
+
+
+def test_the_key_filter_passes_every_key_and_every_word_prefix(gaz: Gazetteer) -> None:
+    """The filter may say yes wrongly (then the index is asked), never no wrongly:
+    a key it missed would silently stop being recognised."""
+    keys = [k for (k,) in gaz._con.execute("SELECT key FROM name ORDER BY random() LIMIT 20000")]
+    keys += ["kyiv", "bosnia and herzegovina", "new york", "deir ez zor"]
+    for key in keys:
+        assert gaz._in_filter(key), key
+        words = key.split(" ")
+        for n in range(1, len(words)):
+            head = " ".join(words[:n])
+            assert gaz._in_filter(head + " "), head
+            assert gaz._starts(head), head
+    assert not all(gaz._in_filter(f"no such place {n}") for n in range(50))
