@@ -273,12 +273,16 @@ _CAP_WORD = re.compile(
     rf"(?<![\w{APOSTROPHES}{HYPHENS}])(?:(?:[{_UPPER}]\.)(?:{_LETTER}\.)+"
     rf"|[{_UPPER}]{_LETTER}*(?:[{HYPHENS}{APOSTROPHES}]{_LETTER}+)*)"
 )
-# The same words, found faster (the letter first, then the look behind it), and
-# the first letter of a word in any other capital letter.
+# The same words, found faster, and the first letter of a word in any other
+# capital letter (group "other", empty: the match is that letter). The pattern
+# opens with one class, every letter but ASCII's lower case, so that the regex
+# engine skips in C to the next such letter instead of trying each position;
+# which kind of letter it was and what stands before it are looked behind.
 _SCAN = re.compile(
-    rf"[{_UPPER}](?<![\w{APOSTROPHES}{HYPHENS}][{_UPPER}])"
+    r"[^\W\d_\x00-\x40\x5b-\x7f]"
+    rf"(?:(?<=[{_UPPER}])(?<![\w{APOSTROPHES}{HYPHENS}][{_UPPER}])"
     rf"(?:\.(?:{_LETTER}\.)+|{_LETTER}*(?:[{HYPHENS}{APOSTROPHES}]{_LETTER}+)*)"
-    rf"|(?<![\w{APOSTROPHES}{HYPHENS}])(?P<other>[^\W\d_\x00-\x7f{_UPPER}])"
+    rf"|(?<![{_UPPER}])(?<![\w{APOSTROPHES}{HYPHENS}].)(?P<other>))"
 )
 _JOINERS = HYPHENS + APOSTROPHES
 _NEIGHBOUR_REACH = 48

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 
 import pytest
@@ -355,3 +356,23 @@ def test_a_word_said_to_stand_alone_is_what_the_full_matcher_finds(text: str) ->
             tokens, i = _tokens_at(text, m.start(), m.group(), None)
             assert _longest_match(text, tokens, i, everything) == (i + 1, fold(m.group()), "place")
             assert _part_of_longer_name(text, tokens, i, i + 1, everything) == ""
+
+
+def test_the_scan_finds_what_its_plain_pattern_finds() -> None:
+    """_SCAN is written for the regex engine's speed; it must match exactly where
+    and what the plain pattern (a capitalised word not inside another word, or
+    the first letter of a word in another capital letter) does."""
+    from geo.names import APOSTROPHES, HYPHENS
+    from geo.recognize import _LETTER, _SCAN, _UPPER
+
+    plain = re.compile(
+        rf"(?<![\w{APOSTROPHES}{HYPHENS}])(?:[{_UPPER}]"
+        rf"(?:\.(?:{_LETTER}\.)+|{_LETTER}*(?:[{HYPHENS}{APOSTROPHES}]{_LETTER}+)*)"
+        rf"|(?P<other>[^\W\d_\x00-\x7f{_UPPER}]))"
+    )
+    rng = random.Random(7)
+    alphabet = "aaaZZ  Ḩéß’'-–.\nÉ_1ДдΩωİı,"
+    for _ in range(50):
+        text = "".join(rng.choice(alphabet) for _ in range(2000))
+        got = [(m.span(), m.lastgroup) for m in _SCAN.finditer(text)]
+        assert got == [(m.span(), m.lastgroup) for m in plain.finditer(text)]
