@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Protocol, overload
+from typing import Any, NamedTuple, Protocol, overload
 
 from geo.geometry import EARTH_RADIUS_KM, haversine_km
 
@@ -78,23 +77,22 @@ class PlaceLike(Protocol):
     def population(self) -> int: ...
 
 
-@dataclass(frozen=True)
-class Evidence:
-    """What the text says around a mention."""
+class Evidence(NamedTuple):
+    """What the text says around a mention (a named tuple, so immutable and quick
+    to make: a long text makes one per distinct name and clue in every pass)."""
 
     cue: str | None = None  # "admin" or "city"
     parent: PlaceLike | None = None  # a containing country / admin unit
     anchor: PlaceLike | None = None  # "south of <anchor>"
     direction: str | None = None
     near: bool = False
-    context: Sequence[PlaceLike] = field(default_factory=tuple)
+    context: Sequence[PlaceLike] = ()
     capitals: frozenset[int] = frozenset()  # indexes of candidates that are national capitals
     alternates: frozenset[int] = frozenset()  # indexes matched only by an unlike alternate name
-    weak_context: Sequence[PlaceLike] = field(default_factory=tuple)  # unresolved names' options
+    weak_context: Sequence[PlaceLike] = ()  # unresolved names' options
 
 
-@dataclass(frozen=True)
-class Decision:
+class Decision(NamedTuple):
     """The resolver's verdict over a candidate list (indexes into it)."""
 
     chosen: int | None
