@@ -552,6 +552,11 @@ class Gazetteer:
             else:
                 verdicts[g] = first[plain]
 
+        # A group left with one candidate by its cue (most names of a long text)
+        # has that verdict in every pass: no context changes it (see
+        # resolve.decide), so the passes decide only the others.
+        fixed = {g: v for g, v in verdicts.items() if len(v[1].ranked) == 1}
+        live = [rep for rep in reps if rep[1] not in fixed]
         for _ in range(2):
             states = [
                 (w.found.key, w.rows, verdicts[g][1] if g is not None else w.decision)
@@ -562,9 +567,9 @@ class Gazetteer:
             open_options = resolve.Context.build(_open_options(states))
             # Repeated names with the same clues get the same answer: decide once.
             decided: dict[tuple[Any, ...], _Verdict] = {}
-            now: dict[tuple[Any, ...], _Verdict] = {}
+            now: dict[tuple[Any, ...], _Verdict] = dict(fixed)
             seen = (work, group_of, now, verdicts)
-            for k, g, w in reps:
+            for k, g, w in live:
                 f = w.found
                 parent = _chosen_then(seen, f.parent, k) if f.parent is not None else None
                 anchor = _chosen_then(seen, f.anchor, k) if f.anchor is not None else None

@@ -450,7 +450,12 @@ def _word(place: PlaceLike, why: _Why) -> str:
 
 
 def decide(query: str, candidates: Sequence[PlaceLike], ev: Evidence) -> Decision:
-    """Pick one candidate, or abstain, from the evidence; see the module docstring."""
+    """Pick one candidate, or abstain, from the evidence; see the module docstring.
+
+    The hard filters (cue, parent, anchor) alone decide which candidates are
+    ranked; when they leave one, it is chosen without reading the context, so
+    a decision ranking a single candidate stands whatever the context.
+    """
     if not candidates:
         return Decision(None, (), 0.0, None, f"no place called {query!r} in the gazetteer")
     pool = list(range(len(candidates)))
