@@ -17,12 +17,11 @@ import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import NamedTuple, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
-from streamlit_folium import st_folium
 
 from geo import (
     Article,
@@ -31,15 +30,12 @@ from geo import (
     Gazetteer,
     GazetteerError,
     LoadReport,
-    MapContext,
     actors_of,
     combine,
-    events_geojson,
     evidence,
     extract_events,
     filter_events,
     import_dataset,
-    map_html,
     read_articles,
     read_events,
     rejection_message,
@@ -51,13 +47,19 @@ from geo.columns import cell_text
 from geo.events import EVENT_TYPES, date_windows, search_text
 from geo.gazetteer import Place
 from geo.index import cache_dir
-from geo.maps import base_map, date_label, events_layer
 from geo.nearby import in_box
 from geo.nearby import near as nearby
 from geo.permalink import MAX_NEAR_KM, MapView, View
 from geo.review import Provenance, provenance, regeocode, relocate, unplace
 from geo.snapshot import read_events_cached
 from geo.timeline import daily_counts
+
+if TYPE_CHECKING:
+    from geo.maps import MapContext
+
+# folium, branca and streamlit-folium (half a second to import) are imported where the
+# map is drawn, not up here: the browser can then lay out the sidebar and the timeline
+# while this process is still importing them. "Dashboard start-up" in benchmarks/README.md.
 
 T = TypeVar("T")
 Args = argparse.Namespace
@@ -111,16 +113,17 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def load_events(path: str, mtime: float) -> LoadReport:
+def load_events(path: str, mtime: float, snapshot: bool) -> LoadReport:
     """Cached on the file's path and modification time, so an edited file reloads.
 
     A resource, not data: every rerun shares the one table instead of unpickling
     a copy (100,000 events cost ~0.1 s a copy). Nothing here modifies it. The
     file is read and checked once per content: a checked copy is kept in the
-    cache folder (geo.snapshot) for the next start.
+    cache folder (geo.snapshot) for the next start, unless ``snapshot`` is False
+    (a read-only copy writes nothing).
     """
     del mtime  # part of the cache key only
-    return read_events_cached(Path(path), cache_dir(), name=Path(path).name)
+    return read_events_cached(Path(path), cache_dir() if snapshot else None, name=Path(path).name)
 
 
 @st.cache_data(show_spinner=False)
@@ -501,6 +504,8 @@ def map_view(events: pd.DataFrame, articles: dict[str, Article], locked: bool, a
     if shown.empty:
         st.info("No event matches these filters. Widen the date range or clear a filter.")
 
+    from geo.maps import MapContext
+
     context = derived("context", lambda: MapContext.from_gazetteer(events, gazetteer))
     if gazetteer_problem:
         st.caption(
@@ -584,6 +589,10 @@ def draw_map(
     is given) but from the whole dataset, so its script, and with it the map,
     its zoom and position, only change when the data does.
     """
+    from streamlit_folium import st_folium
+
+    from geo.maps import base_map, events_layer
+
     placed = shown[shown["latitude"].notna()]
     if len(placed) <= MAX_MARKERS:
         placed = placed.assign(evidence=evidence(placed, articles))
@@ -663,6 +672,8 @@ def downloads(
     button is pressed (a 100,000-event map is tens of megabytes: building it on every
     rerun would stall the page). A made-on-press file is dropped by the next rerun, so
     a press that races one fails; small views never do."""
+    from geo.export import events_geojson, map_html
+
     stem = file_stem(flt)
     left, middle, right = st.columns(3)
     left.download_button(
@@ -733,6 +744,8 @@ def evidence_panel(
     proof = derived(
         "provenance", lambda: provenance(event.to_dict(), articles, gazetteer), key=selected
     )
+    from geo.maps import date_label
+
     with st.container(height=580, border=False):
         when = date_label(event["event_date"], event["date_precision"])
         st.markdown(f"**{md(event['event_type'])}** · {md(when)}")
@@ -1061,7 +1074,7 @@ def main() -> None:
     st.title("newsmap")
     try:
         mtime = args.events.stat().st_mtime
-        report = load_events(str(args.events), mtime)
+        report = load_events(str(args.events), mtime, not read_only())
     except FileNotFoundError:
         st.error(f"No events file at {args.events}. Fix: pass --events PATH to an events CSV.")
         st.stop()
