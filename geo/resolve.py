@@ -232,6 +232,7 @@ class _ContextIndex:
         "keys",
         "nearby_cache",
         "places",
+        "scores",
         "towns",
         "unit_towns",
     )
@@ -246,6 +247,7 @@ class _ContextIndex:
         self.key_countries: dict[str, dict[str, int]] = {}
         self.key_sizes: dict[str, int] = {}
         self.nearby_cache: dict[tuple[int, int, int], list[_Town]] = {}
+        self.scores: dict[tuple[PlaceLike, str | None], tuple[float, int, bool]] = {}
         self.unit_towns: dict[tuple[str, str] | None, list[_Town]] = {}
         self.cells: dict[tuple[float, float], tuple[int, int, int]] = {}
         for pos, (key, other) in enumerate(entries):
@@ -354,9 +356,18 @@ class Context(Sequence[PlaceLike]):
         the plain loop would name it; -1 for none) and whether the same-country
         bonus was added. ``reason`` words them, for the one candidate that needs it.
 
-        The loop repeats ``_agreement``'s arithmetic (same operations, so the
-        same floats) over the few places that can agree.
+        Kept per candidate and excluded name: a pass over a long text scores the
+        same candidate for several clues of its name (about half the calls).
         """
+        memo = (place, self._exclude)
+        hit = self._index.scores.get(memo)
+        if hit is None:
+            hit = self._index.scores[memo] = self._score(place)
+        return hit
+
+    def _score(self, place: PlaceLike) -> tuple[float, int, bool]:
+        """``score`` computed: the loop repeats ``_agreement``'s arithmetic (same
+        operations, so the same floats) over the few places that can agree."""
         ix, ex = self._index, self._exclude
         country, admin1 = place.country, place.admin1
         best = 0.0
