@@ -927,29 +927,39 @@ def _in_headline(text: str, pos: int) -> bool:
     return lower <= len(words) // 8
 
 
-# The last word of every phrase _CITY_BEFORE and _NEAR_BEFORE look for.
-_CUE_ENDINGS = frozenset(["of", "near", "nearby", "outside", "around", "to"])
+# How the last word of the phrases _NEAR_BEFORE looks for ends, where it is not
+# "of" or "to"; and how the word before "of" ends in those of both ("the city
+# of", "south-west of", "the outskirts of"). By their ends, as the regexes' \b
+# lets "mega-city of" and "(near" match too.
+_NEAR_WORDS = ("near", "nearby", "outside", "around")
+_BEFORE_OF = ("city", "town", "village", "settlement", "suburb", "capital", "port", "hamlet",
+              "outskirts", "vicinity", "north", "south", "east", "west")  # fmt: skip
 
 
 def _may_cue(before: str) -> bool:
     """False when neither _CITY_BEFORE nor _NEAR_BEFORE can match before: both end
-    in one of _CUE_ENDINGS, then white space, then perhaps "the" and white space.
+    in a phrase's last word ("near", "city of", "close to"), then white space,
+    then perhaps "the" and white space.
 
     Most names have no cue, and two regex searches over 40 characters for each
     of them cost a tenth of a long text's time. Non-ASCII text goes to the
-    regexes, whose case-insensitive matching differs from casefold() there.
+    regexes, whose case-insensitive matching differs from lower() there.
     """
     if not before[-1:].isspace():
         return False
     if not before.isascii():
         return True
-    words = before.rsplit(None, 2)  # the last two words are all that is read
+    words = before.lower().rsplit(None, 3)  # the last three words are all that is read
+    if words and words[-1] == "the":
+        words.pop()
     if not words:
         return False
-    last = words[-1].lower()
-    if last in _CUE_ENDINGS:
-        return True
-    return last == "the" and len(words) > 1 and words[-2].lower() in _CUE_ENDINGS
+    last = words[-1]
+    if last == "of":
+        return len(words) > 1 and words[-2].endswith(_BEFORE_OF)
+    if last == "to":
+        return len(words) > 1 and words[-2].endswith("close")
+    return last.endswith(_NEAR_WORDS)
 
 
 def _found(text: str, tokens: list[_Token], i: int, j: int, key: str, kind: Kind) -> Found:

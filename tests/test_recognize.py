@@ -376,3 +376,23 @@ def test_the_scan_finds_what_its_plain_pattern_finds() -> None:
         text = "".join(rng.choice(alphabet) for _ in range(2000))
         got = [(m.span(), m.lastgroup) for m in _SCAN.finditer(text)]
         assert got == [(m.span(), m.lastgroup) for m in plain.finditer(text)]
+
+
+def test_the_cue_prefilter_never_hides_a_cue() -> None:
+    """_may_cue spares most names two regex searches: wherever either regex
+    matches the words before a name, it must say so."""
+    from geo.recognize import _CITY_BEFORE, _NEAR_BEFORE, _may_cue
+
+    vocab = ["city", "mega-city", "town", "of", "the", "The", "near", "NEAR", "nearby",
+             "close", "to", "outskirts", "vicinity", "south", "north-east", "south west",
+             "around", "(near", "un-near", "airport", "in", "Kyiv,", "port", "hamlet",
+             "outside", "\n", "  "]  # fmt: skip
+    rng = random.Random(11)
+    hits = 0
+    for _ in range(20000):
+        before = " ".join(rng.choice(vocab) for _ in range(rng.randint(1, 6))) + rng.choice(" \n")
+        before = before[-40:]
+        if _CITY_BEFORE.search(before) or _NEAR_BEFORE.search(before):
+            hits += 1
+            assert _may_cue(before), before
+    assert hits > 1000
