@@ -52,7 +52,7 @@ from geo.nearby import near as nearby
 from geo.permalink import MAX_NEAR_KM, MapView, View
 from geo.review import Provenance, provenance, regeocode, relocate, unplace
 from geo.snapshot import read_events_cached
-from geo.timeline import daily_counts
+from geo.timeline import daily_counts, histogram_svg
 
 if TYPE_CHECKING:
     from geo.maps import MapContext
@@ -324,14 +324,14 @@ def describe_place(place: Place) -> str:
 
 
 class Chart(NamedTuple):
-    """Where a chart goes, and what it shows: drawn later than its place is kept."""
+    """Where a chart goes, and what it shows (SVG): drawn later than its place is kept."""
 
     slot: DeltaGenerator | None
-    spec: dict[str, object]
+    svg: str
 
     def draw(self) -> None:
-        if self.slot is not None:
-            self.slot.vega_lite_chart(self.spec)
+        if self.slot is not None:  # st.html strips SVG; the SVG holds only dates and numbers
+            self.slot.markdown(self.svg, unsafe_allow_html=True)
 
 
 def timeline(
@@ -339,7 +339,7 @@ def timeline(
 ) -> tuple[date | None, date | None, Chart]:
     """Events a day over the data's dates, a range slider under it, and a play button."""
     if full_range is None:
-        return None, None, Chart(None, {})
+        return None, None, Chart(None, "")
     first, last = full_range
     per_day = derived("per_day", lambda: daily_counts(events).loc[first:last])
     st.caption(
@@ -347,8 +347,8 @@ def timeline(
         "spread over the days it may have happened on."
     )
     # The chart's place is kept here and filled after the map is sent: the browser
-    # then loads the map before the chart library, which would otherwise hold it up.
-    chart = Chart(st.empty(), derived("per_day_spec", lambda: histogram_spec(per_day)))
+    # then starts on the map first.
+    chart = Chart(st.empty(), derived("per_day_svg", lambda: histogram_svg(per_day)))
     if first == last:
         st.caption(f"All events on {first:%d %b %Y}.")
         return first, last, chart
@@ -373,41 +373,6 @@ def timeline(
         help="Step through the days: the window moves a day at a time.",
     )
     return start, end, chart
-
-
-def histogram_spec(per_day: pd.DataFrame) -> dict[str, object]:
-    """Events a day as stacked bars, written as Vega-Lite directly: st.bar_chart goes
-    through Altair, which cost ~0.5 s on the first run and more on each rerun."""
-    rows = [
-        {"day": day.isoformat(), "kind": kind, "n": float(n)}
-        for kind in per_day.columns
-        for day, n in zip(per_day.index, per_day[kind], strict=True)
-        if n
-    ]
-    return {
-        "height": 90,
-        "width": "container",
-        "data": {"values": rows},
-        "mark": {"type": "bar", "tooltip": True},
-        "encoding": {
-            "x": {"field": "day", "type": "temporal", "timeUnit": "yearmonthdate", "title": None},
-            "y": {
-                "field": "n",
-                "type": "quantitative",
-                "aggregate": "sum",
-                "title": None,
-                "axis": {"tickCount": 3},
-            },
-            "color": {
-                "field": "kind",
-                "type": "nominal",
-                "title": None,
-                "scale": {"domain": list(per_day.columns), "range": ["#1f4e79", "#9ecae1"]},
-                "legend": {"orient": "right"},
-            },
-            "order": {"field": "kind", "sort": "descending"},
-        },
-    }
 
 
 def toggle_play(first: date, last: date) -> None:
