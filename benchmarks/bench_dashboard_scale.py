@@ -6,7 +6,8 @@ For each size a generated table (benchmarks/synthetic.py, every event placed)
 is written to a CSV, and two apps are run on it with `streamlit run`, alternately:
 the dashboard as it is ("new") and the one of commit 5632cf3 ("old", which
 drew every filtered event as its own marker and remounted the map on each
-change; extracted with `git show` into a temporary directory). For each run,
+change; extracted with `git show` into a temporary directory; --old-commit picks
+another, e.g. the last one before a change to measure). For each run,
 in headless Chromium with every request off this machine refused:
 
 - first map: from launching `streamlit run` until the map iframe says
@@ -392,6 +393,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="runs of each app per size (3)")
     parser.add_argument("--old-limit", type=float, default=120.0, help="seconds (120)")
     parser.add_argument("--no-old", action="store_true", help="run the new dashboard only")
+    parser.add_argument(
+        "--old-commit",
+        default=OLD_COMMIT,
+        help=f"the dashboard.py to compare with, on today's geo library ({OLD_COMMIT})",
+    )
     parser.add_argument("--data-dir", type=Path, help="reuse/keep events-N.csv files here")
     parser.add_argument("--screenshot", type=Path, help="full-page PNG of the 100k dashboard")
     parser.add_argument("--profile", action="store_true", help="pyinstrument one new rerun")
@@ -421,7 +427,7 @@ def main(argv: list[str] | None = None) -> int:
         old_script = tmp_path / "old_dashboard.py"
         old_script.write_text(
             subprocess.run(
-                ["git", "show", f"{OLD_COMMIT}:dashboard.py"],
+                ["git", "show", f"{args.old_commit}:dashboard.py"],
                 cwd=ROOT,
                 capture_output=True,
                 text=True,
@@ -460,7 +466,7 @@ def main(argv: list[str] | None = None) -> int:
                         if variant == OLD and res.old_skipped:
                             continue
                         limit = args.old_limit if variant == OLD else 600.0
-                        if i == 0:  # the first run opens the file as if never opened before
+                        if i == 0 and variant == NEW:  # as if the file was never opened
                             shutil.rmtree(snapshot_dir(cache), ignore_errors=True)
                         try:
                             run = browser_run(browser, scripts[variant], csv, res, limit, cache)
