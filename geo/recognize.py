@@ -1067,9 +1067,13 @@ def _relate(text: str, found: list[Found]) -> list[Found]:
 
 
 def _may_end_in_of(gap: str) -> bool:
-    """False when _ANCHOR_GAP cannot match gap: it ends in "of" and white space."""
-    tail = gap[-64:]
-    return "of" in tail.lower() or tail.isspace()
+    """False when _ANCHOR_GAP cannot match gap: it ends in white space, "of" in
+    any case and white space (every gap between two places that holds an "of"
+    went to the regex before, most of them in vain)."""
+    if not gap[-1:].isspace():
+        return False
+    tail = gap.rstrip()
+    return tail[-2:].lower() == "of" and tail[-3:-2].isspace()
 
 
 def _compass(word: str) -> str:

@@ -396,3 +396,18 @@ def test_the_cue_prefilter_never_hides_a_cue() -> None:
             hits += 1
             assert _may_cue(before), before
     assert hits > 1000
+
+
+def test_the_anchor_prefilter_never_hides_an_anchor() -> None:
+    from geo.recognize import _ANCHOR_GAP, _may_end_in_of
+
+    vocab = [",", " ", "  ", "\n", "a", "village", "20", "km", "south", "North-East", "of",
+             "OF", "the", "city", "in", "east", "Of", "about", "miles"]  # fmt: skip
+    rng = random.Random(5)
+    hits = 0
+    for _ in range(20000):
+        gap = " " + " ".join(rng.choice(vocab) for _ in range(rng.randint(1, 7))) + " "
+        if _ANCHOR_GAP.match(gap):
+            hits += 1
+            assert _may_end_in_of(gap), gap
+    assert hits > 100
