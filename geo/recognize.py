@@ -203,7 +203,9 @@ _ANCHOR_GAP = re.compile(
 # What follows a dateline's place: ", Ukraine (AP)", " (Reuters) —", " — ".
 _DATELINE_AFTER = re.compile(rf"\s*(?:,|\(|[{HYPHENS}])")
 _SEGMENT_BREAK = re.compile('[.!?\n:;"“”\u2013\u2014]')
-_LONG_WORD = re.compile(r"[^\W\d_]{4,}")
+_LAST_BREAK = re.compile(f"(?s:.*){_SEGMENT_BREAK.pattern}")  # match: ends after the last
+# Words of four letters or more, by their first letter.
+_LONG_WORD_HEAD = re.compile(r"([^\W\d_])[^\W\d_]{3,}")
 # Lower-case words that may open a sentence before a place without being a
 # first name ("Occupied Melitopol", "Downtown Kyiv"); most such words end in
 # -ed, -ing or -ern.
@@ -916,15 +918,15 @@ def _in_headline(text: str, pos: int) -> bool:
     """True when pos lies in a Title-Case stretch ("Russian Strikes Hit Power Plant
     In Kharkiv"), where capitals say nothing about names."""
     start = max(0, pos - 200)
-    left = [m.end() for m in _SEGMENT_BREAK.finditer(text, start, pos)]
-    seg_start = left[-1] if left else start
+    left = _LAST_BREAK.match(text, start, pos)
+    seg_start = left.end() if left else start
     m = _SEGMENT_BREAK.search(text, pos, pos + 200)
     seg_end = m.start() if m else min(len(text), pos + 200)
-    words = _LONG_WORD.findall(text, seg_start, seg_end)
-    if len(words) < 4:
+    heads = _LONG_WORD_HEAD.findall(text, seg_start, seg_end)
+    if len(heads) < 4:
         return False
-    lower = sum(1 for w in words if not w[0].isupper())
-    return lower <= len(words) // 8
+    lower = len(heads) - sum(map(str.isupper, heads))
+    return lower <= len(heads) // 8
 
 
 # How the last word of the phrases _NEAR_BEFORE looks for ends, where it is not
