@@ -11,13 +11,10 @@ a crashed or concurrent build never leaves a half-written index behind.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import json
 import math
 import os
 import sqlite3
-import tempfile
 import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -184,6 +181,8 @@ def centroid_and_radius(points: list[tuple[float, float]]) -> tuple[float, float
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
+    import csv  # here, not at the top: only a build reads the sources
+
     try:
         with path.open(encoding="utf-8", newline="") as fh:
             return list(csv.DictReader(fh))
@@ -195,6 +194,8 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
 
 
 def _load_json(path: Path) -> Any:
+    import json
+
     try:
         with path.open(encoding="utf-8") as fh:
             return json.load(fh)
@@ -488,6 +489,8 @@ def _write(
     stops: set[str],
     everyday: set[str],
 ) -> None:
+    import tempfile
+
     fd, tmp = tempfile.mkstemp(prefix=".gazetteer-", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
