@@ -808,7 +808,6 @@ def _longest_match(
         last = tokens[j - 1]
         if not last.capitalised:
             continue
-        caps = [t.all_caps for t in tokens[i:j]]
         span = text[tokens[i].start : last.end]
         key = _fold(span)
         kind = classify(key)
@@ -816,7 +815,7 @@ def _longest_match(
             continue
         if kind == "stop":
             return (j, key, "stop")
-        if any(caps) and not _acronym_ok(text, tokens, i, j, span):
+        if any(t.all_caps for t in tokens[i:j]) and not _acronym_ok(text, tokens, i, j, span):
             continue
         return (j, key, kind)
     return None
