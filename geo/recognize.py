@@ -937,19 +937,25 @@ _BEFORE_OF = ("city", "town", "village", "settlement", "suburb", "capital", "por
               "outskirts", "vicinity", "north", "south", "east", "west")  # fmt: skip
 
 
+# The only characters outside ASCII that a case-insensitive regex matches to an
+# ASCII letter (found by trying every code point): İ and ı to i, ſ to s, the
+# Kelvin sign to k.
+_ASCII_TWINS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+
+
 def _may_cue(before: str) -> bool:
     """False when neither _CITY_BEFORE nor _NEAR_BEFORE can match before: both end
     in a phrase's last word ("near", "city of", "close to"), then white space,
     then perhaps "the" and white space.
 
     Most names have no cue, and two regex searches over 40 characters for each
-    of them cost a tenth of a long text's time. Non-ASCII text goes to the
-    regexes, whose case-insensitive matching differs from lower() there.
+    of them cost a tenth of a long text's time. Outside ASCII the words are
+    compared as the regexes' case-insensitive matching sees them.
     """
     if not before[-1:].isspace():
         return False
     if not before.isascii():
-        return True
+        before = before.translate(_ASCII_TWINS)
     words = before.lower().rsplit(None, 3)  # the last three words are all that is read
     if words and words[-1] == "the":
         words.pop()

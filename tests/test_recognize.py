@@ -386,7 +386,8 @@ def test_the_cue_prefilter_never_hides_a_cue() -> None:
     vocab = ["city", "mega-city", "town", "of", "the", "The", "near", "NEAR", "nearby",
              "close", "to", "outskirts", "vicinity", "south", "north-east", "south west",
              "around", "(near", "un-near", "airport", "in", "Kyiv,", "port", "hamlet",
-             "outside", "\n", "  "]  # fmt: skip
+             "outside", "\n", "  ", "cİty", "ſouth", "outſkirts", "\u212aYIV", "Οf", "„near",
+             "nеar", "\u00a0", "\u2009"]  # fmt: skip
     rng = random.Random(11)
     hits = 0
     for _ in range(20000):
