@@ -456,10 +456,14 @@ def _alone_after(text: str, end: int) -> tuple[bool, re.Match[str] | None]:
     first: re.Match[str] | None = None
     pos = end
     while True:
-        space = _SAME_LINE_GAP.match(text, pos)
-        if space is None:
-            return True, first
-        p = space.end()
+        p = pos + 1
+        after = text[pos:p]
+        if after != " " or text[p : p + 1].isspace():
+            # Not a single space: punctuation (most often) or a longer gap.
+            if after == "\n" or not after.isspace():
+                return True, first
+            space = _SAME_LINE_GAP.match(text, pos)  # matches: after is such a space
+            p = space.end() if space is not None else p
         head = text[p : p + 1]
         if not head.isalpha():
             return True, first
