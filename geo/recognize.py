@@ -1025,6 +1025,11 @@ def _share_plural_cues(text: str, found: list[Found]) -> None:
             plural[k] = True
 
 
+# How a gap before a parent may open (after white space): a comma, or the "i"
+# of "in" as a case-insensitive regex matches it.
+_PARENT_HEADS = frozenset([",", "i", "I", "\u0130", "\u0131"])
+
+
 def _relate(text: str, found: list[Found]) -> list[Found]:
     """Link each place to a parent ("X, Ukraine", "Ukraine's X", "X in eastern
     Ukraine") and to an anchor ("X ..., south of Y")."""
@@ -1037,14 +1042,18 @@ def _relate(text: str, found: list[Found]) -> list[Found]:
         if pos + 1 < len(places):
             n = places[pos + 1]
             gap = text[f.end : found[n].start]
-            listed_units = f.cue == "admin" and found[n].cue == "admin"
-            if _IN_BEFORE_PARENT.match(gap) or (
-                _COMMA_BEFORE_PARENT.match(gap) and not listed_units
-            ):
-                parent = n
-            elif gap.lstrip()[:1] == "," and _APPOSITIVE_PARENT.match(gap):
-                parent = n  # "Hit, a town on the Euphrates in Anbar province"
-            elif _may_end_in_of(gap):
+            # Each parent pattern opens with a comma or "in" (in any case, as the
+            # regex reads it): most gaps open otherwise and skip the regexes.
+            head = gap.lstrip()[:1]
+            if head in _PARENT_HEADS:
+                listed_units = f.cue == "admin" and found[n].cue == "admin"
+                if _IN_BEFORE_PARENT.match(gap) or (
+                    _COMMA_BEFORE_PARENT.match(gap) and not listed_units
+                ):
+                    parent = n
+                elif head == "," and _APPOSITIVE_PARENT.match(gap):
+                    parent = n  # "Hit, a town on the Euphrates in Anbar province"
+            if parent is None and _may_end_in_of(gap):
                 m = _ANCHOR_GAP.match(gap)
                 if m:
                     anchor = n

@@ -412,3 +412,27 @@ def test_the_anchor_prefilter_never_hides_an_anchor() -> None:
             hits += 1
             assert _may_end_in_of(gap), gap
     assert hits > 100
+
+
+def test_every_parent_gap_opens_as_the_parent_check_expects() -> None:
+    from geo.recognize import (
+        _APPOSITIVE_PARENT,
+        _COMMA_BEFORE_PARENT,
+        _IN_BEFORE_PARENT,
+        _PARENT_HEADS,
+    )
+
+    vocab = [",", " ", "\n", "in", "IN", "İn", "ın", "the", "eastern", "a", "town", "on",
+             "south", "of", "centre", "river", "x"]  # fmt: skip
+    rng = random.Random(3)
+    hits = 0
+    for _ in range(20000):
+        gap = (
+            rng.choice(["", " "])
+            + " ".join(rng.choice(vocab) for _ in range(rng.randint(1, 4)))
+            + " "
+        )
+        if any(p.match(gap) for p in (_IN_BEFORE_PARENT, _COMMA_BEFORE_PARENT, _APPOSITIVE_PARENT)):
+            hits += 1
+            assert gap.lstrip()[:1] in _PARENT_HEADS, gap
+    assert hits > 100
