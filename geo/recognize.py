@@ -482,6 +482,31 @@ def _alone_after(text: str, end: int) -> tuple[bool, re.Match[str] | None]:
         pos = w.end()
 
 
+def _begins_nothing_with_next(
+    text: str, start: int, end: int, classify: Classify, starts: Callable[[str], bool]
+) -> bool:
+    """Whether no name of two words or more starts at the word start..end, as
+    far as the capitalised word right after it on its line tells (False when
+    none follows): neither the two words are a known key nor does a longer key
+    begin with them. A word that is no name alone ("In", "The", "President")
+    then yields nothing here, and the full matcher need not run."""
+    space = _SAME_LINE_GAP.match(text, end)
+    if space is None:
+        return False
+    nxt = _CAP_WORD.match(text, space.end())
+    if nxt is None:
+        return False
+    word = nxt.group()
+    possessive = len(word) > 3 and word[-1] == "s" and word[-2] in APOSTROPHES
+    span = text[start : nxt.end() - 2 if possessive else nxt.end()]
+    if classify(_fold(span)) is not None:
+        return False
+    if possessive:
+        return True  # a possessive closes the name: no longer key is read
+    head = _key_start(span)
+    return head is not None and not starts(head)
+
+
 def sentence_initial(text: str, pos: int) -> bool:
     """True when pos starts a sentence, a line or the text."""
     window = text[max(0, pos - 16) : pos]
@@ -605,6 +630,12 @@ def find(
                     cue, near = _cues_before(text, start, cue)
                 found.append(Found(start, name_end, text[start:name_end], key, kind, cue, near))
                 continue
+        if (
+            starts is not None
+            and classify(info[1]) not in ("place", "demonym")
+            and _begins_nothing_with_next(text, start, end, classify, starts)
+        ):
+            continue  # "In Kyiv", "The Ukrainian army": a word that names nothing alone
         tokens, i = _tokens_at(text, start, word, prev)
         hit = _longest_match(text, tokens, i, classify)
         if hit is None:

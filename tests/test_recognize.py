@@ -218,6 +218,8 @@ def starts(head: str) -> bool:
         "U.S. Kyiv\u2009Irpin; 's-Kyiv’s rivne region, the Rivne and Volyn regions",
         "KYIV, Ukraine (AP) — Kyiv Independent reporters in Moscow's suburbs",
         "Ukraine Says Russian Strikes Hit Power Plant In Kharkiv\nSUMY, Ukraine (AP)",
+        "In Kyiv, The Sumy Oblast’s and On Bosnia and Herzegovina; After Ivano-Frankivsk",
+        "IN KYIV President Vladimir’s Back Story In Lloyd Austin's To Rivne",
     ],
 )
 def test_skipping_words_that_begin_no_name_changes_nothing(text: str) -> None:
@@ -436,3 +438,11 @@ def test_every_parent_gap_opens_as_the_parent_check_expects() -> None:
             hits += 1
             assert gap.lstrip()[:1] in _PARENT_HEADS, gap
     assert hits > 100
+
+
+def test_a_word_that_begins_a_longer_name_elsewhere_is_read_whole_here() -> None:
+    """ "The" begins "the bank", so it reaches the matcher; "The Ukrainian army"
+    is passed over without it, "The Bank" is not (``more`` compares with the
+    recogniser that never passes over a word)."""
+    text = "The Ukrainian army, The Bank of England and The Bank’s staff In Kyiv. The Reserve"
+    assert [f.text for f in more(text)] == ["The Bank", "Reserve"]
