@@ -530,17 +530,19 @@ def decide(query: str, candidates: Sequence[PlaceLike], ev: Evidence) -> Decisio
         score = 0.95 if hard else 0.85
         return Decision(top, (top,), score, _precision(candidates[top], ev), reason)
     scored: list[tuple[float, int, _Why]] = []
+    context, capitals, alternates = ev.context, ev.capitals, ev.alternates
+    weak_context = ev.weak_context if len(ev.weak_context) else None  # asked once, not per place
     for i in pool:
         place = candidates[i]
-        pts, why = _scored_points(place, ev.context)
+        pts, why = _scored_points(place, context)
         # Weak context counts only when it beats the full context, which it
         # cannot once pts reaches its ceiling: then it is not worth scoring.
         ceiling = _WEAK_CEILING_UNIT if place.feature == "admin1" else _WEAK_CEILING
-        if ev.weak_context and pts < ceiling:
-            weak, weak_why = _scored_points(place, ev.weak_context)
+        if weak_context is not None and pts < ceiling:
+            weak, weak_why = _scored_points(place, weak_context)
             if weak * WEAK_CONTEXT > pts:
                 pts, why = weak * WEAK_CONTEXT, ("weak", why, weak_why)
-        base = prior(place, i in ev.capitals, i in ev.alternates)
+        base = prior(place, i in capitals, i in alternates)
         scored.append((base + pts, i, why))
     scored.sort(key=lambda s: -s[0])
     ranked = tuple(i for _, i, _ in scored)
