@@ -15,6 +15,7 @@ Order of evidence, strongest first (DESIGN.md, "Gazetteer"):
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterator, Sequence
 from typing import Any, NamedTuple, Protocol, overload
@@ -200,9 +201,10 @@ _CELL = 2.0 * math.sin(REGIONAL_KM / (2.0 * EARTH_RADIUS_KM)) * 1.02
 _NEIGHBOURS = tuple((a, b, c) for a in (-1, 0, 1) for b in (-1, 0, 1) for c in (-1, 0, 1))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _cell(lat: float, lon: float) -> tuple[int, int, int]:
     """Grid cell of a point, by its position on the unit sphere (no trouble at poles
-    or the date line)."""
+    or the date line). Kept: every pass of a text files the same towns again."""
     p, la = math.radians(lat), math.radians(lon)
     x, y, z = math.cos(p) * math.cos(la), math.cos(p) * math.sin(la), math.sin(p)
     return (math.floor(x / _CELL), math.floor(y / _CELL), math.floor(z / _CELL))
@@ -225,7 +227,6 @@ class _ContextIndex:
     __slots__ = (
         "by_cell",
         "by_unit",
-        "cells",
         "countries",
         "key_countries",
         "key_sizes",
@@ -249,7 +250,6 @@ class _ContextIndex:
         self.nearby_cache: dict[tuple[int, int, int], list[_Town]] = {}
         self.scores: dict[tuple[PlaceLike, str | None], tuple[float, int, bool]] = {}
         self.unit_towns: dict[tuple[str, str] | None, list[_Town]] = {}
-        self.cells: dict[tuple[float, float], tuple[int, int, int]] = {}
         for pos, (key, other) in enumerate(entries):
             self.key_sizes[key] = self.key_sizes.get(key, 0) + 1
             lat, lon = other.latitude, other.longitude
@@ -406,11 +406,7 @@ class Context(Sequence[PlaceLike]):
                 # Distance alone, from towns of other admin-1s (those of this one
                 # are all further than REGIONAL_KM): NEAR_POINTS, else
                 # REGIONAL_POINTS, named by the first town (in list order) to give it.
-                spot = (lat1, lon1)
-                cell = ix.cells.get(spot)
-                if cell is None:
-                    cell = ix.cells[spot] = _cell(*spot)
-                for pos, key, o_lon, p2 in ix.towns_near(cell):
+                for pos, key, o_lon, p2 in ix.towns_near(_cell(lat1, lon1)):
                     if best >= NEAR_POINTS and pos > win:
                         break
                     dp = p2 - p1
