@@ -605,17 +605,8 @@ def find(
                     continue
                 name_end = end - 2 if info[2] else end
                 if kind == "place":
-                    if prev is not None:
-                        verdict = _after_capital(text, prev, start, classify)
-                        if verdict == "surname":
-                            persons.add(key)
-                        if verdict:
-                            continue
-                    if (
-                        key in persons
-                        and not text.startswith(",", name_end)
-                        and not _possessed_by_place(text, name_end)
-                    ):
+                    verdict = "" if prev is None else _after_capital(text, prev, start, classify)
+                    if _a_person_here(text, key, name_end, verdict, persons):
                         continue
                 cue = None
                 near = False
@@ -645,21 +636,27 @@ def find(
         consumed = last.start + len(last.text)
         if kind == "place":
             verdict = _part_of_longer_name(text, tokens, i, j, classify)
-            if verdict == "surname":
-                persons.add(key)
-            if verdict:
-                continue
-            if (
-                key in persons
-                and not text.startswith(",", last.end)
-                and not _possessed_by_place(text, last.end)
-            ):
+            if _a_person_here(text, key, last.end, verdict, persons):
                 continue
         if kind in ("place", "demonym"):
             found.append(_found(text, tokens, i, j, key, kind))
     found = _screen(text, found, everyday)
     _share_plural_cues(text, found)
     return _relate(text, found)
+
+
+def _a_person_here(
+    text: str, key: str, end: int, verdict: Literal["", "name", "surname"], persons: set[str]
+) -> bool:
+    """Whether a place's name ending at end is a person's or another name here:
+    by the verdict of the words around it ("surname" files the key in persons),
+    or as a surname met in full before ("Austin said"), unless a parent
+    follows ("Austin, Texas") or what it owns makes it a country."""
+    if verdict == "surname":
+        persons.add(key)
+    if verdict:
+        return True
+    return key in persons and not text.startswith(",", end) and not _possessed_by_place(text, end)
 
 
 def _peoples_republic(text: str, end: int) -> re.Match[str] | None:
