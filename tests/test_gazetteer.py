@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -313,3 +314,24 @@ def test_the_key_filter_passes_every_key_and_every_word_prefix(gaz: Gazetteer) -
             assert gaz._in_filter(head + " "), head
             assert gaz._starts(head), head
     assert not all(gaz._in_filter(f"no such place {n}") for n in range(50))
+
+
+def test_places_leaves_the_cycle_collector_as_it_found_it(gaz: Gazetteer, seed: str) -> None:
+    """The collector is paused during places() and switched back on after; objects
+    the process froze itself stay frozen."""
+    assert gc.isenabled()
+    gaz.places(seed)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    gc.disable()
+    try:
+        gaz.places(seed)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        gaz.places(seed)
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
