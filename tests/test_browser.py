@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from geo.events import EventFilter, filter_events, read_events
+from geo.timeline import EXACT, SPREAD, daily_counts
 
 from .browser import (
     ARTIFACTS,
@@ -117,6 +118,14 @@ def test_timeline_slider_changes_what_is_drawn(page: Page, seed_url: str) -> Non
     page.goto(seed_url)
     map_frame(page, expect=SEED_PLACED)
     settled(page)
+    # The histogram above the slider is drawn: one stack of bars per day with events,
+    # over the slider's days (the data's first to last date).
+    seed = read_events(SEED_EVENTS).events
+    first, last = seed["event_date"].min().date(), seed["event_date"].max().date()
+    per_day = daily_counts(seed).loc[first:last]
+    days = int(((per_day[EXACT] > 0) | (per_day[SPREAD] > 0)).sum())
+    expect(page.locator("svg.nm-histogram g.nm-day")).to_have_count(days)
+    assert page.locator("svg.nm-histogram rect").first.bounding_box()["height"] > 0  # type: ignore[index]
     timeline = page.locator('[data-testid="stSlider"]', has_text="Timeline")
     start_thumb = timeline.get_by_role("slider").first
     start_thumb.focus()
