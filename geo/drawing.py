@@ -173,11 +173,13 @@ MAP_CSS = """
 .nm-id { color: #888; font-size: 11px; margin-top: 4px; }
 .nm-note { color: #555; font-size: 12px; margin-top: 6px; font-style: italic; }
 .nm-legend { background: rgba(255,255,255,0.92); padding: 6px 10px; border-radius: 4px;
-             font: 12px/1.5 system-ui, sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.3); }
+             font: 12px/1.5 system-ui, sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.3);
+             transition: opacity 0.15s; }
 .nm-swatch { display: inline-block; width: 12px; height: 12px; border-radius: 50%;
              margin-right: 6px; vertical-align: -1px; border: 1px solid #222; }
 .nm-key { color: #555; margin-top: 4px; }
 .nm-legend .nm-group-key { display: none; }
+.nm-legend.nm-aside { opacity: 0; pointer-events: none; }
 .nm-aggregated .nm-legend .nm-group-key { display: block; }
 .leaflet-control-layers { font: 13px/1.5 system-ui, sans-serif; }
 .leaflet-tooltip.nm-count { background: transparent; border: 0; box-shadow: none;

@@ -340,6 +340,22 @@ class MapChrome(MacroElement):
     return box;
   };
   legend.addTo(map);
+  // Leaflet draws its controls over its popups: the legend steps aside while an open
+  // popup overlaps it (checked again once a pan to show the popup has ended).
+  function legendAside() {
+    var popup = map.nmPopup, box = legend.getContainer();
+    var shown = popup && popup.isOpen() && popup.getElement();
+    var a = shown ? shown.getBoundingClientRect() : null, b = box.getBoundingClientRect();
+    var overlap = !!a && a.left < b.right && b.left < a.right && a.top < b.bottom &&
+                  b.top < a.bottom;
+    box.classList.toggle("nm-aside", overlap);
+  }
+  map.on("popupopen", function (ev) { map.nmPopup = ev.popup; legendAside(); });
+  map.on("popupclose", function (ev) {
+    if (map.nmPopup === ev.popup) { map.nmPopup = null; }
+    legendAside();
+  });
+  map.on("moveend zoomend resize", legendAside);
   {{ this.fullscreen }}(map);
 })();
 {% endmacro %}

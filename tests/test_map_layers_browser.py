@@ -117,6 +117,38 @@ def test_heat_is_off_until_ticked_and_then_paints(
         only_tiles_were_blocked(opened)
 
 
+def test_the_legend_steps_aside_for_a_popup_over_it(
+    browser: Browser, seed: pd.DataFrame, tmp_path: Path
+) -> None:
+    path, name = write_page(tmp_path, seed)
+    with open_offline(browser, path) as opened:
+        page = opened.page
+        legend = page.locator(".nm-legend")
+        aside = re.compile(r"\bnm-aside\b")
+
+        def popup_at(corner: str) -> None:
+            # Open a popup whose box falls on the legend (bottom right) or far from it.
+            page.evaluate(
+                """([name, corner]) => {
+                  var map = window[name], size = map.getSize();
+                  var point = corner === "legend" ? L.point(size.x - 90, size.y - 20)
+                                                  : L.point(120, 260);
+                  L.popup({autoPan: false}).setLatLng(map.containerPointToLatLng(point))
+                    .setContent("<div style='width:200px;height:60px'>x</div>").openOn(map);
+                }""",
+                [name, corner],
+            )
+
+        expect(legend).to_be_visible()
+        popup_at("legend")
+        expect(legend).to_have_class(aside)
+        page.evaluate("name => window[name].closePopup()", name)
+        expect(legend).not_to_have_class(aside)
+        popup_at("far")
+        expect(page.locator(".leaflet-popup")).to_have_count(1)
+        expect(legend).not_to_have_class(aside)
+
+
 def test_full_screen_button_toggles(browser: Browser, seed: pd.DataFrame, tmp_path: Path) -> None:
     path, _ = write_page(tmp_path, seed)
     with open_offline(browser, path) as opened:
