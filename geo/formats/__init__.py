@@ -26,7 +26,8 @@ from geo.errors import DataError, ExportError
 from geo.events import to_csv_bytes
 from geo.files import write_atomic
 from geo.formats import acled, geojson, parquet, tabular, ucdp
-from geo.formats.reading import (
+from geo.formats.report import ImportReport, finish
+from geo.rawtable import (
     RawTable,
     Source,
     head_bytes,
@@ -35,7 +36,6 @@ from geo.formats.reading import (
     read_excel_text,
     suffix_of,
 )
-from geo.formats.report import ImportReport, finish
 
 if TYPE_CHECKING:
     from geo.gazetteer import Gazetteer

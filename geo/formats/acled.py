@@ -16,13 +16,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from geo.formats.reading import RawTable
 from geo.formats.report import Staged
 from geo.formats.staging import (
     read_date_column,
     read_fatality_column,
     staged_export,
 )
+from geo.rawtable import RawTable
 
 # schema column -> ACLED column
 COLUMNS: dict[str, str] = {

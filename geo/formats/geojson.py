@@ -25,9 +25,9 @@ import pandas as pd
 from geo.errors import DataError
 from geo.events import SCHEMA
 from geo.formats import tabular
-from geo.formats.reading import RawTable, Source, open_binary
 from geo.formats.report import Staged
 from geo.formats.staging import resolve_mapping
+from geo.rawtable import RawTable, Source, open_binary
 
 LAT, LON = "latitude", "longitude"
 _GEOMETRY = "geometry"

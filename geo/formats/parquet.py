@@ -12,7 +12,7 @@ import io
 import pandas as pd
 
 from geo.errors import DataError
-from geo.formats.reading import RawTable, Source, open_binary
+from geo.rawtable import RawTable, Source, open_binary
 
 
 def read_raw(source: Source, label: str) -> RawTable:

@@ -22,7 +22,7 @@ import pandas as pd
 from geo.columns import Rows, empty_strings, filled
 from geo.errors import GazetteerError
 from geo.events import SCHEMA, LoadReport, Parsed, check_rows, first_problems
-from geo.formats.reading import RawTable
+from geo.rawtable import RawTable
 
 META_COLUMNS: tuple[str, ...] = ("line", "column", "problem", "reason")
 """Columns a rejected row gains in front of its original ones."""

@@ -17,9 +17,9 @@ from geo.columns import empty_strings, stripped, with_cells
 from geo.errors import DataError
 from geo.events import SCHEMA, Parsed
 from geo.formats.dates import read_dates
-from geo.formats.reading import RawTable
 from geo.formats.report import Staged, empty_text
 from geo.formats.severity import read_fatalities
+from geo.rawtable import RawTable
 
 
 def staged_from(raw: RawTable, mapping: dict[str, str], label: str, fmt: str) -> Staged:

@@ -14,7 +14,6 @@ import pandas as pd
 
 from geo.errors import DataError
 from geo.events import DATE_PRECISIONS
-from geo.formats.reading import RawTable
 from geo.formats.report import Staged
 from geo.formats.staging import (
     fold_name,
@@ -23,6 +22,7 @@ from geo.formats.staging import (
     resolve_mapping,
     staged_from,
 )
+from geo.rawtable import RawTable
 
 # Known names of each schema column, folded, best first.
 SYNONYMS: dict[str, tuple[str, ...]] = {

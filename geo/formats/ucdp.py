@@ -31,9 +31,9 @@ import numpy as np
 import pandas as pd
 
 from geo.formats.dates import read_dates
-from geo.formats.reading import RawTable
 from geo.formats.report import Staged
 from geo.formats.staging import read_fatality_column, staged_export
+from geo.rawtable import RawTable
 
 COLUMNS: dict[str, str] = {
     "event_id": "id",

@@ -94,7 +94,7 @@ def read_csv_text(source: Source, label: str) -> RawTable:
     """
     for encoding in ENCODINGS:
         try:
-            frame = _read_arrow(source, encoding)
+            frame = read_arrow_text(source, encoding)
             if frame is None:
                 frame = pd.read_csv(
                     open_binary(source),
@@ -128,7 +128,7 @@ reader's own buffers (~100 MB more at 16 MB) small. The chunks are not
 combined into one array per column: that copied the whole file once more."""
 
 
-def _read_arrow(source: Source, encoding: str) -> pd.DataFrame | None:
+def read_arrow_text(source: Source, encoding: str) -> pd.DataFrame | None:
     """The CSV read by pyarrow as "str" columns, or None when pyarrow cannot be used.
 
     Cells are read as ``large_string``, the type pandas keeps text in, so
