@@ -14,7 +14,8 @@ next one's Python:
   bytes, then reading the Parquet).
 
 Times are of the call alone (imports excluded); medians of the runs, with the
-ratios to *csv*, and the snapshot's size on disk.
+ratios to *csv*, and the snapshot's size on disk. Files under
+``geo.snapshot.MIN_BYTES`` (64 MiB) get no snapshot: all three read the CSV.
 """
 
 from __future__ import annotations
