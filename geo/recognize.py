@@ -960,10 +960,10 @@ def _in_headline(text: str, pos: int) -> bool:
     return lower <= len(heads) // 8
 
 
-# How the last word of the phrases _NEAR_BEFORE looks for ends, where it is not
-# "of" or "to"; and how the word before "of" ends in those of both ("the city
-# of", "south-west of", "the outskirts of"). By their ends, as the regexes' \b
-# lets "mega-city of" and "(near" match too.
+# The last word of the phrases _NEAR_BEFORE looks for, where it is not "of" or
+# "to"; and how the word before "of" ends in those of both ("the city of",
+# "south-west of", "the outskirts of": by its end, as the regexes' \b lets
+# "mega-city of" match too).
 _NEAR_WORDS = ("near", "nearby", "outside", "around")
 _BEFORE_OF = ("city", "town", "village", "settlement", "suburb", "capital", "port", "hamlet",
               "outskirts", "vicinity", "north", "south", "east", "west")  # fmt: skip
@@ -976,9 +976,10 @@ _ASCII_TWINS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u21
 
 
 def _may_cue(before: str) -> bool:
-    """False when neither _CITY_BEFORE nor _NEAR_BEFORE can match before: both end
-    in a phrase's last word ("near", "city of", "close to"), then white space,
-    then perhaps "the" and white space.
+    """False when neither _CITY_BEFORE nor _NEAR_BEFORE can match before (or, in
+    ASCII text, when the word before is only glued to "near" and the like): both
+    end in a phrase's last word ("near", "city of", "close to"), then white
+    space, then perhaps "the" and white space.
 
     Most names have no cue, and two regex searches over 40 characters for each
     of them cost a tenth of a long text's time. Outside ASCII the words are
@@ -986,7 +987,8 @@ def _may_cue(before: str) -> bool:
     """
     if not before[-1:].isspace():
         return False
-    if not before.isascii():
+    ascii_only = before.isascii()
+    if not ascii_only:
         before = before.translate(_ASCII_TWINS)
     words = before.lower().rsplit(None, 3)  # the last three words are all that is read
     if words and words[-1] == "the":
@@ -998,7 +1000,10 @@ def _may_cue(before: str) -> bool:
         return len(words) > 1 and words[-2].endswith(_BEFORE_OF)
     if last == "to":
         return len(words) > 1 and words[-2].endswith("close")
-    return last.endswith(_NEAR_WORDS)
+    # In ASCII text the word itself ("(near" is read as no cue, as it always
+    # was here, though _NEAR_BEFORE's \b would take it); other text always went
+    # to the regexes, so there any word that ends so does.
+    return last in _NEAR_WORDS if ascii_only else last.endswith(_NEAR_WORDS)
 
 
 def _found(text: str, tokens: list[_Token], i: int, j: int, key: str, kind: Kind) -> Found:
