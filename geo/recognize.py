@@ -1122,11 +1122,16 @@ def _relate(text: str, found: list[Found]) -> list[Found]:
 def _may_end_in_of(gap: str) -> bool:
     """False when _ANCHOR_GAP cannot match gap: it ends in white space, "of" in
     any case and white space (every gap between two places that holds an "of"
-    went to the regex before, most of them in vain)."""
+    went to the regex before, most of them in vain). As the check was first
+    written, the "of" must also lie in the gap's last 64 characters, unless
+    those are all white space."""
     if not gap[-1:].isspace():
         return False
     tail = gap.rstrip()
-    return tail[-2:].lower() == "of" and tail[-3:-2].isspace()
+    if not (tail[-2:].lower() == "of" and tail[-3:-2].isspace()):
+        return False
+    last = gap[-64:]
+    return "of" in last.lower() or last.isspace()
 
 
 def _compass(word: str) -> str:

@@ -419,8 +419,20 @@ def test_the_cue_prefilter_finds_the_cues_it_always_found() -> None:
     assert hits > 1000
 
 
-def test_the_anchor_prefilter_never_hides_an_anchor() -> None:
+def test_the_anchor_prefilter_finds_the_anchors_it_always_found() -> None:
+    """With the regex, _may_end_in_of must find exactly what its first version
+    (an "of" in the gap's last 64 characters, or nothing but white space there)
+    found."""
     from geo.recognize import _ANCHOR_GAP, _may_end_in_of
+
+    def as_first_written(gap: str) -> bool:
+        tail = gap[-64:]
+        return "of" in tail.lower() or tail.isspace()
+
+    for gap in (" 20 km south of" + " " * 63, " 20 km south of" + " " * 80, ", south of\n\n"):
+        assert bool(_ANCHOR_GAP.match(gap) and _may_end_in_of(gap)) == bool(
+            _ANCHOR_GAP.match(gap) and as_first_written(gap)
+        )
 
     vocab = [",", " ", "  ", "\n", "a", "village", "20", "km", "south", "North-East", "of",
              "OF", "the", "city", "in", "east", "Of", "about", "miles"]  # fmt: skip
@@ -430,7 +442,7 @@ def test_the_anchor_prefilter_never_hides_an_anchor() -> None:
         gap = " " + " ".join(rng.choice(vocab) for _ in range(rng.randint(1, 7))) + " "
         if _ANCHOR_GAP.match(gap):
             hits += 1
-            assert _may_end_in_of(gap), gap
+            assert _may_end_in_of(gap) == as_first_written(gap), gap
     assert hits > 100
 
 
