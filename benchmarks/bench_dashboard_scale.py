@@ -6,16 +6,18 @@ For each size a generated table (benchmarks/synthetic.py, every event placed)
 is written to a CSV, and two apps are run on it with `streamlit run`, alternately:
 the dashboard as it is ("new") and the one of commit 5632cf3 ("old", which
 drew every filtered event as its own marker and remounted the map on each
-change; extracted with `git show` into a temporary directory; --old-commit picks
-another, e.g. the last one before a change to measure). For each run,
+change; the whole tree at that commit, extracted with `git archive` into a
+temporary directory, so the old app runs on its own geo/ and gazetteer index;
+--old-commit picks another, e.g. the last one before a change to measure).
+For each run,
 in headless Chromium with every request off this machine refused:
 
 - first map: from launching `streamlit run` until the map iframe says
   data-events-drawn=<placed events>, by the page's own timestamp (a mutation
   observer injected before any script; Playwright's polling would add its own
-  delay). The first run at each size starts without a snapshot of the file in
-  the cache (geo.snapshot), as on the day a file is first opened: reported on
-  its own line; later runs reopen it;
+  delay). For a file large enough for a snapshot (geo.snapshot.MIN_BYTES), the
+  first run starts without one, as on the day the file is first opened:
+  reported on its own line; later runs reopen it;
 - filter change: "Protests" is picked in the sidebar's "Event type"
   multiselect; timed from the click on the option until the count line reads
   "K of N events" and the map says data-events-drawn=K, both by the page's
@@ -59,7 +61,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the browser helpers live in tests/, which is not installed
 
 from benchmarks.bench_dashboard import build_index, cache_dir, peak_memory_mb  # noqa: E402
-from geo.snapshot import snapshot_dir  # noqa: E402
+from geo.snapshot import MIN_BYTES, snapshot_dir  # noqa: E402
 from tests.browser import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -195,7 +197,8 @@ def count_shown(page: Page, text: str) -> bool:
 def browser_run(
     browser: Browser, script: Path, csv: Path, res: Results, limit: float, cache: Path
 ) -> BrowserRun:
-    reopened = any(snapshot_dir(cache).glob("*.json"))
+    # Below MIN_BYTES no file gets a snapshot: every opening is alike.
+    reopened = csv.stat().st_size < MIN_BYTES or any(snapshot_dir(cache).glob("*.json"))
     context = offline_context(browser, Watch())
     context.add_init_script(STAMPS)
     page = context.new_page()
@@ -268,6 +271,11 @@ def apptest_child(script: str, reps: int, profile: bool) -> None:
     """Run in a child: print JSON with the first run's and each filter rerun's seconds."""
     from streamlit.testing.v1 import AppTest
 
+    tree = Path(script).resolve().parent
+    if tree != ROOT:  # the old app runs on its own geo/, as `streamlit run` would
+        for name in [m for m in sys.modules if m == "geo" or m.startswith("geo.")]:
+            del sys.modules[name]
+        sys.path.insert(0, str(tree))
     at = AppTest.from_file(str(Path(script).resolve()), default_timeout=3600)
     start = time.perf_counter()
     at.run()
@@ -396,7 +404,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--old-commit",
         default=OLD_COMMIT,
-        help=f"the dashboard.py to compare with, on today's geo library ({OLD_COMMIT})",
+        help=f"the commit whose dashboard (and geo/) to compare with ({OLD_COMMIT})",
     )
     parser.add_argument("--data-dir", type=Path, help="reuse/keep events-N.csv files here")
     parser.add_argument("--screenshot", type=Path, help="full-page PNG of the 100k dashboard")
@@ -424,22 +432,26 @@ def main(argv: list[str] | None = None) -> int:
         tmp_path = Path(tmp)
         data_dir = args.data_dir or tmp_path
         data_dir.mkdir(parents=True, exist_ok=True)
-        old_script = tmp_path / "old_dashboard.py"
-        old_script.write_text(
-            subprocess.run(
-                ["git", "show", f"{args.old_commit}:dashboard.py"],
-                cwd=ROOT,
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout,
-            encoding="utf-8",
-        )
+        old_tree = tmp_path / "old"
+        old_tree.mkdir()
+        archive = subprocess.run(
+            ["git", "archive", args.old_commit], cwd=ROOT, capture_output=True, check=True
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", str(old_tree)], input=archive, check=True)
+        old_script = old_tree / "dashboard.py"
         scripts = {NEW: ROOT / "dashboard.py", OLD: old_script}
         cache = tmp_path / "cache"
         cache.mkdir()
         print("building the gazetteer index once…", flush=True)
         index_seconds = build_index(cache)
+        if not args.no_old:  # the old tree's own index (another file if its schema differs)
+            subprocess.run(
+                [sys.executable, "-m", "geo.index"],
+                cwd=old_tree,
+                env={**os.environ, "NEWSMAP_CACHE_DIR": str(cache)},
+                capture_output=True,
+                check=True,
+            )
         if args.index_by_id:
             for db in cache.glob("*.sqlite"):
                 with sqlite3.connect(db) as con:
