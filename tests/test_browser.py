@@ -275,4 +275,5 @@ def test_a_permalink_reopens_the_view(page: Page, seed_url: str) -> None:
     page.goto(f"{seed_url}/?type=Battles&from=2022-03-27&to=2022-03-29")
     expect(page.get_by_text("3 of 17 events")).to_be_visible(timeout=30_000)
     map_frame(page, expect=3)
-    expect(page.get_by_text("27 Mar 2022")).to_be_visible()
+    timeline = page.locator('[data-testid="stSlider"]', has_text="Timeline")
+    expect(timeline.get_by_text("27 Mar 2022")).to_be_visible()
