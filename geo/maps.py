@@ -521,7 +521,7 @@ class OfflineBackdrop(MacroElement):
     offline = true;
     map.getContainer().classList.add("nm-offline");
     layer.addTo(map);
-    map.attributionControl.addAttribution("Base map unavailable: reference places from GeoNames");
+    map.attributionControl.addAttribution("offline: places from GeoNames");
   }
   map.eachLayer(function (l) { if (l instanceof L.TileLayer) { l.on("tileerror", goOffline); } });
 })();
