@@ -117,10 +117,10 @@ def load_events(path: str, mtime: float, snapshot: bool) -> LoadReport:
     """Cached on the file's path and modification time, so an edited file reloads.
 
     A resource, not data: every rerun shares the one table instead of unpickling
-    a copy (100,000 events cost ~0.1 s a copy). Nothing here modifies it. The
-    file is read and checked once per content: a checked copy is kept in the
-    cache folder (geo.snapshot) for the next start, unless ``snapshot`` is False
-    (a read-only copy writes nothing).
+    a copy (100,000 events cost ~0.1 s a copy). Nothing here modifies it. A large
+    file is read and checked once per content: a checked copy is kept in the cache
+    folder (geo.snapshot) for the next start, unless ``snapshot`` is False (a
+    read-only copy writes nothing).
     """
     del mtime  # part of the cache key only
     return read_events_cached(Path(path), cache_dir() if snapshot else None, name=Path(path).name)
