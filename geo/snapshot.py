@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo.events import SCHEMA, LoadReport, read_events
+from geo.files import write_atomic
 
 SNAPSHOT_VERSION = 1
 """Bump when what a snapshot holds, or how read_events checks a file, changes."""
@@ -114,16 +115,10 @@ def _store(folder: Path, key: str, report: LoadReport) -> None:
     meta = {"source": report.source, "warnings": report.warnings, "version": SNAPSHOT_VERSION}
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        for frame, target in ((report.events, events_file), (report.rejected, rejected_file)):
-            part = target.with_name(f".{target.name}.{os.getpid()}.part")
-            frame.to_parquet(part, index=False)
-            part.replace(target)
-        part = meta_file.with_name(f".{meta_file.name}.{os.getpid()}.part")
-        part.write_text(json.dumps(meta), encoding="utf-8")
-        part.replace(meta_file)
-    except (OSError, ValueError, ImportError):
-        for leftover in folder.glob(f".{key}.*.part"):
-            leftover.unlink(missing_ok=True)
+        write_atomic(events_file, report.events.to_parquet(index=False))
+        write_atomic(rejected_file, report.rejected.to_parquet(index=False))
+        write_atomic(meta_file, json.dumps(meta))
+    except (OSError, ValueError, ImportError):  # write_atomic's ExportError is an OSError
         return
     _prune(folder)
 
