@@ -192,10 +192,31 @@ def test_play_steps_through_the_days(page: Page, quick_play_url: str) -> None:
     page.goto(quick_play_url)
     map_frame(page, expect=SEED_PLACED)
     settled(page)  # the map reports its view once drawn: a rerun
+    # Every text the timeline shows is recorded in the page: a day lasts 0.2 s, less
+    # than Playwright's polling may take, so polling alone could miss the 2nd of March.
+    page.evaluate(
+        """() => {
+          window.nmTimeline = [];
+          new MutationObserver(() => {
+            const slider = Array.from(document.querySelectorAll("[data-testid='stSlider']"))
+              .find((s) => s.innerText.startsWith("Timeline"));
+            const text = slider ? slider.innerText : "";
+            if (text && text !== window.nmTimeline[window.nmTimeline.length - 1]) {
+              window.nmTimeline.push(text);
+            }
+          }).observe(document.body, {subtree: true, childList: true, characterData: true,
+                                     attributes: true});
+        }"""
+    )
     page.get_by_role("button", name="▶ Play").click()
     timeline = page.locator("[data-testid='stSlider']", has_text="Timeline")
     # It starts on the first day alone, then moves on a day at a time...
-    expect(timeline).to_contain_text("2 Mar 2022", timeout=30_000)
+    wait_for(
+        lambda: any(
+            t.split("\n\n")[1:2] == ["2 Mar 2022"] for t in page.evaluate("window.nmTimeline")
+        ),
+        timeout=30,
+    )
     # ... and stops on the last day, the button back to Play.
     expect(page.get_by_role("button", name="▶ Play")).to_be_visible(timeout=60_000)
     # Both handles on the last day (the two values come before the scale's ends).
