@@ -290,6 +290,7 @@ _JOINERS = HYPHENS + APOSTROPHES
 _NEIGHBOUR_REACH = 48
 _PREV_WORD = re.compile(rf"(?<![\w{APOSTROPHES}{HYPHENS}])({_WORD.pattern})$")
 _NEXT_WORD = re.compile(rf"\W*?({_WORD.pattern})")
+_NEXT_ON_LINE = re.compile(rf"[^\S\n]+({_WORD.pattern})")  # the word after a gap on one line
 _PREV_INITIALISM = re.compile(rf"(?<![\w{APOSTROPHES}{HYPHENS}])(?:[{_UPPER}]\.)(?:{_LETTER}\.)+$")
 _POSSESSIVE_NEXT = re.compile(rf"[{APOSTROPHES}]s[^\S\n]+({_LETTER}+)")
 _PREPOSITIONS = frozenset(
@@ -329,7 +330,21 @@ class Found(NamedTuple):
     direction: str | None = None  # compass direction of self from anchor
 
 
-_fold = functools.lru_cache(maxsize=1 << 16)(fold)
+# A plain name: ASCII letters in words parted by single spaces, such as most
+# words and runs of words the recogniser folds.
+_PLAIN = re.compile(r"[A-Za-z]+(?: [A-Za-z]+)*")
+
+
+def _fold_plain_quick(name: str) -> str:
+    """fold(name), without its regex substitutions for a plain name (see _PLAIN),
+    which folding only lower-cases: a long text folds tens of thousands of
+    distinct words and runs of words, most of them plain."""
+    if name.isascii() and _PLAIN.fullmatch(name) is not None:
+        return name.lower()
+    return fold(name)
+
+
+_fold = functools.lru_cache(maxsize=1 << 16)(_fold_plain_quick)
 
 
 class _Token(NamedTuple):
@@ -445,41 +460,35 @@ def _tokens_at(text: str, start: int, word: str, prev: _Token | None) -> tuple[l
 
 def _alone_after(text: str, end: int) -> tuple[bool, re.Match[str] | None]:
     """Whether no word after a capitalised word ending at end can join it into a
-    longer name, and the word right after it on the same line, if any.
+    longer name, and the word right after it on the same line, if any (a match
+    whose group 1 is the word).
 
     A name runs on over capitalised words and the connectors between them
     ("Bosnia and Herzegovina"), so the word stands alone when what follows on
     its line, past any connectors, is punctuation, a line's end or a lower-case
     word ("Kyiv and the", "Kyiv on Monday"). A capital (in any script) or an
     article joined to a capital ("ez-Zor") after it is left to the full matcher.
+    Runs for most capitalised words of a text, so one regex match reads the gap
+    and the word after it.
     """
     first: re.Match[str] | None = None
-    pos = end
-    while True:
-        p = pos + 1
-        after = text[pos:p]
-        if after != " " or text[p : p + 1].isspace():
-            # Not a single space: punctuation (most often) or a longer gap.
-            if after == "\n" or not after.isspace():
-                return True, first
-            space = _SAME_LINE_GAP.match(text, pos)  # matches: after is such a space
-            p = space.end() if space is not None else p
-        head = text[p : p + 1]
+    nxt = _NEXT_ON_LINE.match(text, end)
+    while nxt is not None:
+        word = nxt[1]
+        head = word[0]
         if not head.isalpha():
-            return True, first
+            return True, first  # a letter to the regex, not to str ("½")
         if head.isupper():
             return False, first
-        w = _WORD.match(text, p)
-        if w is None:
-            return True, first
-        word = w.group()
-        if _ARTICLE_JOINED.match(word) is not None:
+        # Only a word with a hyphen in it can be an article joined to a name.
+        if head in "aeu" and not word.isalpha() and _ARTICLE_JOINED.match(word) is not None:
             return False, first
         if first is None:
-            first = w
+            first = nxt
         if word not in CONNECTORS:
             return True, first
-        pos = w.end()
+        nxt = _NEXT_ON_LINE.match(text, nxt.end())
+    return True, first
 
 
 def _begins_nothing_with_next(
@@ -555,9 +564,9 @@ def find(
     # Surnames met in full ("Lloyd Austin"): alone later in the text they are
     # the person again ("Austin said"), unless a parent follows ("Austin, Texas").
     persons: set[str] = set()
-    # Per distinct word: whether a name may begin with it, its key alone,
-    # whether it ends in a possessive, whether it is all capitals.
-    words: dict[str, tuple[bool, str, bool, bool]] = {}
+    # Per distinct word: whether a name may begin with it, its key alone, the
+    # key's kind, whether it ends in a possessive, whether it is all capitals.
+    words: dict[str, tuple[bool, str, Kind | None, bool, bool]] = {}
     consumed = 0  # end of the last name matched: words before it are spent
     # The last capitalised token seen: the only word before a name that can
     # make it part of a longer one.
@@ -566,7 +575,7 @@ def find(
     for m in _SCAN.finditer(text):
         start = m.start()
         if m.lastgroup is None:
-            word = m.group()
+            word = m[0]
             if start and text[start - 1] in _JOINERS and _in_token_word(text, start):
                 continue
         else:
@@ -579,51 +588,46 @@ def find(
             continue
         info = words.get(word)
         if info is None:
-            possessive = len(word) > 3 and word[-1] == "s" and word[-2] in APOSTROPHES
-            all_caps = word.isupper() and sum(ch.isalpha() for ch in word) >= 2
-            key = _fold(word[:-2] if possessive else word)
-            ok = starts is None or _may_begin(word, key, possessive, classify, starts)
-            info = words[word] = (ok, key, possessive, all_caps)
-        if not info[0]:
+            info = words[word] = _word_info(word, classify, starts)
+        ok, key, kind, possessive, all_caps = info
+        if not ok:
             continue
         end = start + len(word)
-        prev: _Token | None = None
-        last_end = last_start + len(last_word)
-        if last_start >= 0 and last_end < start:
-            gap = text[last_end:start]
-            if gap == " " or (gap.isspace() and "\n" not in gap):
-                prev = _token(last_start, last_word)
-        if not info[3]:
+        if not all_caps:
             # The common case, decided without tokens: a word that no word after
             # it can join into a longer name (see _alone_after), so that the only
             # name starting here is the word itself.
-            alone, after = (True, None) if info[2] else _alone_after(text, end)
+            alone, after = (True, None) if possessive else _alone_after(text, end)
             if alone:
-                key = info[1]
-                kind = classify(key)
                 if kind != "place" and kind != "demonym":
                     continue
-                name_end = end - 2 if info[2] else end
-                if kind == "place":
-                    verdict = "" if prev is None else _after_capital(text, prev, start, classify)
-                    if _a_person_here(text, key, name_end, verdict, persons):
-                        continue
+                name_end = end - 2 if possessive else end
                 cue = None
                 near = False
                 if kind == "place":
+                    # Only a capitalised word right before it on its line can make
+                    # it part of a person's or another name.
+                    prev = _prev_token(text, last_start, last_word, start)
+                    verdict = "" if prev is None else _after_capital(text, prev, start, classify)
+                    if (verdict or key in persons) and _a_person_here(
+                        text, key, name_end, verdict, persons
+                    ):
+                        continue
                     if after is not None:
-                        nxt = after.group()
+                        nxt = after[1]
                         if _fold(nxt) in ADMIN_CUES:
                             cue = "admin"
-                            name_end = after.start() + len(nxt)
+                            name_end = after.end(1)
                             if len(nxt) > 3 and nxt[-1] == "s" and nxt[-2] in APOSTROPHES:
                                 name_end -= 2
                     cue, near = _cues_before(text, start, cue)
                 found.append(Found(start, name_end, text[start:name_end], key, kind, cue, near))
                 continue
+        prev = _prev_token(text, last_start, last_word, start)
         if (
             starts is not None
-            and classify(info[1]) not in ("place", "demonym")
+            and kind != "place"
+            and kind != "demonym"
             and _begins_nothing_with_next(text, start, end, classify, starts)
         ):
             continue  # "In Kyiv", "The Ukrainian army": a word that names nothing alone
@@ -808,17 +812,36 @@ def _before_capital(text: str, start: int, any_case: bool = False) -> str:
     )
 
 
-def _may_begin(
-    word: str, key: str, possessive: bool, classify: Classify, starts: Callable[[str], bool]
-) -> bool:
-    """Whether a name can start at a capitalised word: its key alone is a place
-    or a demonym, or (unless its possessive closes it) the start of a longer key."""
-    if classify(key) in ("place", "demonym"):
-        return True
-    if possessive:
-        return False
-    head = _key_start(word)
-    return head is None or starts(head)
+def _word_info(
+    word: str, classify: Classify, starts: Callable[[str], bool] | None
+) -> tuple[bool, str, Kind | None, bool, bool]:
+    """What find keeps of a distinct capitalised word: whether a name can start
+    at it (its key alone is a place or a demonym, or, unless its possessive
+    closes it, the start of a longer key), its key alone and the key's kind,
+    whether it ends in a possessive and whether it is all capitals."""
+    possessive = len(word) > 3 and word[-1] == "s" and word[-2] in APOSTROPHES
+    all_caps = word.isupper() and sum(ch.isalpha() for ch in word) >= 2
+    key = _fold(word[:-2] if possessive else word)
+    kind = classify(key)
+    if starts is None or kind == "place" or kind == "demonym":
+        ok = True
+    elif possessive:
+        ok = False
+    else:
+        head = _key_start(word)
+        ok = head is None or starts(head)
+    return ok, key, kind, possessive, all_caps
+
+
+def _prev_token(text: str, start: int, word: str, pos: int) -> _Token | None:
+    """The capitalised word at start (start < 0: none) as a token, if only white
+    space on one line lies between it and pos."""
+    if start < 0:
+        return None
+    gap = text[start + len(word) : pos]
+    if gap == " " or (gap and gap.isspace() and "\n" not in gap):
+        return _token(start, word)
+    return None
 
 
 def _longest_match(
