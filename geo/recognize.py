@@ -349,7 +349,8 @@ _fold = functools.lru_cache(maxsize=1 << 16)(_fold_plain_quick)
 
 class _Token(NamedTuple):
     """One word of the text; a named tuple because a long text makes one per
-    capitalised word and its neighbours, and a tuple is the cheapest to create."""
+    capitalised word and its neighbours, and a tuple is the cheapest to create
+    (made with tuple.__new__, which is quicker still than the named tuple's own)."""
 
     start: int
     end: int  # end of the name part (possessive excluded)
@@ -359,12 +360,22 @@ class _Token(NamedTuple):
     all_caps: bool  # two or more letters, all upper case ("KYIV", "U.S.")
 
 
-def _token(start: int, word: str) -> _Token:
-    end = start + len(word)
+@functools.lru_cache(maxsize=1 << 16)
+def _shape(word: str) -> tuple[int, bool, bool, bool]:
+    """A word's _Token fields but its offsets: the length of its name part, then
+    possessive, capitalised, all_caps (worked out once per distinct word)."""
     poss = len(word) > 3 and word[-1] == "s" and word[-2] in APOSTROPHES
     caps = word.isupper() and sum(ch.isalpha() for ch in word) >= 2
     cap = word[:1].isupper() or (word[:1] in "aeu" and _ARTICLE_JOINED.match(word) is not None)
-    return _Token(start, end - 2 if poss else end, word, poss, cap, caps)
+    return len(word) - 2 if poss else len(word), poss, cap, caps
+
+
+_new_tuple = tuple.__new__
+
+
+def _token(start: int, word: str) -> _Token:
+    n, poss, cap, caps = _shape(word)
+    return _new_tuple(_Token, (start, start + n, word, poss, cap, caps))  # type: ignore[no-any-return]
 
 
 def _word_before(text: str, pos: int, floor: int) -> _Token | None:
@@ -384,6 +395,7 @@ def tokenize(text: str) -> list[_Token]:
 
 
 _SAME_LINE_GAP = re.compile(r"[^\S\n]+")
+_UPPER_SET = frozenset(_UPPER)
 _BEFORE_SPACE = " \t\n\r\xa0"  # what _word_before steps over
 
 
@@ -401,52 +413,52 @@ def _tokens_at(text: str, start: int, word: str, prev: _Token | None) -> tuple[l
     before by white space on one line (at most MAX_NAME_TOKENS + 1 of them).
 
     prev is the capitalised word before it, if any (a lower-case one is never
-    read). They are the words a scan of the whole text would make tokens there (the
-    capitalised words, a lower-case word right after one, a lower-case word
-    right before one), so matching on them gives the same answer; the index of
-    the index of the word's own token is returned with them.
+    read), separated from it by white space on one line. They are the words a
+    scan of the whole text would make tokens there (the capitalised words, a
+    lower-case word right after one, a lower-case word right before one), so
+    matching on them gives the same answer; the index of the word's own token is
+    returned with them. The matcher relies on what they are: words each parted
+    from the next by white space on one line, so none asks again.
     """
     tokens: list[_Token] = [] if prev is None else [prev]
     first = len(tokens)
     tokens.append(_token(start, word))
+    limit = first + MAX_NAME_TOKENS
     pos = start + len(word)
     after_cap = _CAP_WORD.match(text, start) is not None
     n = len(text)
-    while len(tokens) - first <= MAX_NAME_TOKENS:
-        gap = _SAME_LINE_GAP.match(text, pos)
-        if gap is None:
+    while len(tokens) <= limit:
+        nxt = _NEXT_ON_LINE.match(text, pos)
+        if nxt is None:
             break
-        p = gap.end()
-        cap = _CAP_WORD.match(text, p)
-        if cap is not None:
-            tok = _token(p, cap.group())
+        word = nxt[1]
+        p = nxt.start(1)
+        head = word[0]
+        # Right after white space, a word that opens with such a capital is a
+        # capitalised word as _CAP_WORD reads it, and the same word.
+        if head in _UPPER_SET or (
+            after_cap
+            and head in "aeu"
+            and not word.isalpha()
+            and _ARTICLE_JOINED.match(word) is not None  # "ez-Zor" in "Deir ez-Zor"
+        ):
+            tok = _token(p, word)
             tokens.append(tok)
             if tok.possessive:
                 break  # a possessive closes a name; nothing after it is read
-            pos, after_cap = cap.end(), True
+            pos, after_cap = nxt.end(), True
             continue
-        w = _WORD.match(text, p)
-        if w is None:
-            break
-        word = w.group()
-        if after_cap and _ARTICLE_JOINED.match(word):
-            tok = _token(p, word)  # "ez-Zor" in "Deir ez-Zor" goes on the name
-            tokens.append(tok)
-            if tok.possessive:
-                break
-            pos = w.end()
-            continue
-        if after_cap and not word[:1].isupper():
+        if after_cap and not head.isupper():
             tokens.append(_token(p, word))  # the word right after a capitalised one
             if word not in CONNECTORS:
                 break  # the run ends here; this word is only read as the next one
-            pos, after_cap = w.end(), False
+            pos, after_cap = nxt.end(), False
             continue
         # Otherwise a word is a token only as the one right before a capitalised word.
-        q = w.end()
+        q = w_end = nxt.end()
         while q < n and text[q] in _BEFORE_SPACE:
             q += 1
-        if q == w.end() or _CAP_WORD.match(text, q) is None:
+        if q == w_end or _CAP_WORD.match(text, q) is None:
             break
         before = _word_before(text, q, pos)
         if before is None or before.start != p:
@@ -454,7 +466,7 @@ def _tokens_at(text: str, start: int, word: str, prev: _Token | None) -> tuple[l
         tokens.append(before)
         if not before.capitalised and before.text not in CONNECTORS:
             break
-        pos, after_cap = w.end(), False
+        pos, after_cap = w_end, False
     return tokens, first
 
 
@@ -522,13 +534,6 @@ def sentence_initial(text: str, pos: int) -> bool:
     if pos <= 16:
         window = "\n" + window
     return bool(_SENTENCE_END.search(window))
-
-
-def _only_space_between(text: str, a: _Token, b_start: int) -> bool:
-    """Adjacent words (a, and the word at b_start) on one line: a headline's last
-    word and the dateline under it ("visits Poland" / "LVIV, Ukraine") are not one name."""
-    gap = text[a.start + len(a.text) : b_start]
-    return gap != "" and gap.strip() == "" and "\n" not in gap
 
 
 def _is_dateline(text: str, tokens: list[_Token], i: int, j: int) -> bool:
@@ -681,24 +686,24 @@ def _screen(text: str, found: list[Found], everyday: Container[str]) -> list[Fou
     everyday word opening a sentence; add AP state abbreviations ("Mobile, Ala.")."""
     vouching: set[str] | None = None
     out: list[Found] = []
-    for f in found:
-        if f.kind == "place" and f.cue is None:
-            if _feature_or_name(text, f):
-                continue
-            if f.key in everyday:
-                if vouching is None:
-                    vouching = _vouching(text, found, everyday)
-                if not _vouched(text, f, vouching):
-                    continue
-        out.append(f)
     states: list[Found] = []
-    for f in out:
-        if f.kind == "place" and text.startswith(",", f.end):
-            m = _STATE_AFTER.match(text, f.end)
-            if m is not None:
-                a, b = m.span(1)
-                key = STATE_ABBREVIATIONS[m.group(1)]
-                states.append(Found(a, b, m.group(1), key, "place", "admin"))
+    for f in found:
+        if f.kind == "place":
+            if f.cue is None:
+                if _feature_or_name(text, f):
+                    continue
+                if f.key in everyday:
+                    if vouching is None:
+                        vouching = _vouching(text, found, everyday)
+                    if not _vouched(text, f, vouching):
+                        continue
+            if text.startswith(",", f.end):
+                m = _STATE_AFTER.match(text, f.end)
+                if m is not None:
+                    a, b = m.span(1)
+                    key = STATE_ABBREVIATIONS[m.group(1)]
+                    states.append(Found(a, b, m.group(1), key, "place", "admin"))
+        out.append(f)
     if not states:
         return out
     spans = [(s.start, s.end) for s in states]
@@ -706,21 +711,31 @@ def _screen(text: str, found: list[Found], everyday: Container[str]) -> list[Fou
     return sorted(kept + states, key=lambda f: f.start)
 
 
+# The first letters of FEATURE_AFTER's words, in either case; the last ones of
+# FEATURE_BEFORE's words and of "of" and "the", and a period ("Mt.").
+_FEATURE_AFTER_HEADS = frozenset(c for w in FEATURE_AFTER for c in (w[0], w[0].upper()))
+_BEFORE_TAILS = frozenset(
+    [".", *(c for w in (*FEATURE_BEFORE, "of", "the") for c in (w[-1], w[-1].upper()))]
+)
+
+
 def _feature_or_name(text: str, f: Found) -> bool:
     """ "the Dnipro river", "River Avon", "Sea of Azov", "Bank of England": the
     place's name is part of a physical feature's or an organisation's.
 
     Runs once per place of a text, so it reads the words around the name by
-    slicing at spaces rather than with a regex.
+    slicing at spaces rather than with a regex, and only where the letter next
+    to the space can end or begin such a word (no other character lower-cases
+    to an ASCII letter but "İ" and the Kelvin sign).
     """
     end = f.end
-    if text.startswith(" ", end):
+    if text.startswith(" ", end) and text[end + 1 : end + 2] in _FEATURE_AFTER_HEADS:
         stop = text.find(" ", end + 1, end + 16)
         word = text[end + 1 : stop if stop > 0 else end + 16]
         if word.rstrip(_TRAILING).lower() in FEATURE_AFTER:
             return True
     start = f.start
-    if not text.startswith(" ", start - 1) or start < 2:
+    if not text.startswith(" ", start - 1) or start < 2 or text[start - 2] not in _BEFORE_TAILS:
         return False
     floor = max(0, start - 14)
     space = text.rfind(" ", floor, start - 1)
@@ -847,32 +862,36 @@ def _prev_token(text: str, start: int, word: str, pos: int) -> _Token | None:
 def _longest_match(
     text: str, tokens: list[_Token], i: int, classify: Classify
 ) -> tuple[int, str, Kind] | None:
-    """Longest run of tokens from i whose folded text is known to classify."""
+    """Longest run of tokens (from _tokens_at) from i whose folded text is known
+    to classify."""
     end = i + 1
     limit = min(len(tokens), i + MAX_NAME_TOKENS)
     # Extend the run over capitalised words and inner connectors, stopping at
-    # punctuation or at a possessive (which closes a name).
+    # a possessive (which closes a name); _tokens_at stopped at punctuation.
     while end < limit and not tokens[end - 1].possessive:
         nxt = tokens[end]
-        if not _only_space_between(text, tokens[end - 1], nxt.start):
-            break
         if not (nxt.capitalised or nxt.text in CONNECTORS):
             break
         end += 1
+    start = tokens[i].start
     for j in range(end, i, -1):
         last = tokens[j - 1]
         if not last.capitalised:
             continue
-        span = text[tokens[i].start : last.end]
+        span = text[start : last.end]
         key = _fold(span)
         kind = classify(key)
         if kind is None:
             continue
         if kind == "stop":
             return (j, key, "stop")
-        if any(t.all_caps for t in tokens[i:j]) and not _acronym_ok(text, tokens, i, j, span):
-            continue
-        return (j, key, kind)
+        for t in tokens[i:j]:
+            if t.all_caps:
+                if not _acronym_ok(text, tokens, i, j, span):
+                    break
+                return (j, key, kind)
+        else:
+            return (j, key, kind)
     return None
 
 
@@ -901,22 +920,13 @@ def _part_of_longer_name(
     if j + 1 < len(tokens) and not last.possessive:
         of, nxt = tokens[j], tokens[j + 1]
         # "The Bank of England", "Duchy of Cornwall": a longer name ("X of Y").
-        if (
-            of.text == "of"
-            and nxt.capitalised
-            and _only_space_between(text, last, of.start)
-            and _only_space_between(text, of, nxt.start)
-        ):
+        if of.text == "of" and nxt.capitalised:
             return "name"
     if j < len(tokens) and not last.possessive:
         nxt = tokens[j]
         # Two capitalised names in a row are one name ("Victoria Nuland"),
         # even when each alone is a place somewhere.
-        if (
-            nxt.capitalised
-            and _only_space_between(text, last, nxt.start)
-            and _fold(nxt.text) not in PLACE_FOLLOWERS
-        ):
+        if nxt.capitalised and _fold(nxt.text) not in PLACE_FOLLOWERS:
             headline = _in_headline(text, tokens[i].start)
             if not headline:
                 return "name"
@@ -932,7 +942,7 @@ def _after_capital(
     "President Vladimir" and "Lloyd Austin" a person's name ("surname"), "the
     National Guard" another name ("name"), "Western Ukraine" or "In Kyiv" nothing
     (""). headline is whether start lies in a Title-Case headline, if known."""
-    if not prev.capitalised or prev.possessive or not _only_space_between(text, prev, start):
+    if not prev.capitalised or prev.possessive:
         return ""
     word = _fold(prev.text)
     if prev.text[-1:].islower() and re.search(f"[{HYPHENS}]", prev.text):
@@ -998,6 +1008,13 @@ _BEFORE_OF = ("city", "town", "village", "settlement", "suburb", "capital", "por
 _ASCII_TWINS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
 
 
+# _may_cue reads a cue only where the last word before a name is "of", "to",
+# "the" or one of _NEAR_WORDS (outside ASCII: ends as one): by the last two
+# letters of each, the letter before them ("" for any, "of" and "to" being words
+# of two letters). No two of them end alike.
+_CUE_WORD_ENDS = {w[-2:]: w[-3:-2] for w in ("of", "to", "the", *_NEAR_WORDS)}
+
+
 def _may_cue(before: str) -> bool:
     """False when neither _CITY_BEFORE nor _NEAR_BEFORE can match before (or, in
     ASCII text, when the word before is only glued to "near" and the like): both
@@ -1039,11 +1056,11 @@ def _found(text: str, tokens: list[_Token], i: int, j: int, key: str, kind: Kind
         if people is not None and not tokens[j - 1].possessive:
             cue = "admin"  # the unit the self-proclaimed republic claims
             end = people.end()
-        elif j < len(tokens) and _fold(tokens[j].text) in ADMIN_CUES:
-            nxt = tokens[j]
-            if _only_space_between(text, tokens[j - 1], nxt.start) and not tokens[j - 1].possessive:
-                cue = "admin"
-                end = nxt.end
+        elif (
+            j < len(tokens) and not tokens[j - 1].possessive and _fold(tokens[j].text) in ADMIN_CUES
+        ):
+            cue = "admin"
+            end = tokens[j].end
         cue, near = _cues_before(text, start, cue)
     return Found(start, end, text[start:end], key, kind, cue, near)
 
@@ -1051,13 +1068,25 @@ def _found(text: str, tokens: list[_Token], i: int, j: int, key: str, kind: Kind
 def _cues_before(text: str, start: int, cue: str | None) -> tuple[str | None, bool]:
     """The cue and "near" flag a place at start takes from the words before it
     ("the city of X", "near X"); an admin cue after it comes first."""
-    if not text[start - 1 : start].isspace():
+    if start < 2 or not text[start - 1].isspace():
+        return cue, False  # (a single character before start is no cue either)
+    # Most names have no cue word before them: the last letters of the word
+    # before, read in place when one space parts it from the name, rule them out.
+    if text[start - 2].isspace():
+        tail = text[max(0, start - 40) : start].rstrip()[-3:]
+    else:
+        tail = text[max(0, start - 4) : start - 1]
+    if not tail.isascii():
+        tail = tail.translate(_ASCII_TWINS)
+    tail = tail.lower()
+    letter = _CUE_WORD_ENDS.get(tail[-2:])
+    if letter is None or (letter and tail[-3:-2] != letter):
         return cue, False
     before = text[max(0, start - 40) : start]
     if not _may_cue(before):
         return cue, False
-    if cue is None and _CITY_BEFORE.search(before):
-        cue = "city"
+    if cue is None and tail[-2:] == "of" and _CITY_BEFORE.search(before):
+        cue = "city"  # (the pattern ends in "of" and white space)
     return cue, bool(_NEAR_BEFORE.search(before))
 
 
@@ -1084,6 +1113,7 @@ def _share_plural_cues(text: str, found: list[Found]) -> None:
 # How a gap before a parent may open (after white space): a comma, or the "i"
 # of "in" as a case-insensitive regex matches it.
 _PARENT_HEADS = frozenset([",", "i", "I", "\u0130", "\u0131"])
+_PARENT_OPENING = re.compile(rf"\s*([{''.join(sorted(_PARENT_HEADS))}])")  # group 1: the head
 
 
 def _relate(text: str, found: list[Found]) -> list[Found]:
@@ -1091,26 +1121,28 @@ def _relate(text: str, found: list[Found]) -> list[Found]:
     Ukraine") and to an anchor ("X ..., south of Y")."""
     places = [k for k, f in enumerate(found) if f.kind == "place"]
     out = list(found)
+    last = len(places) - 1
     for pos, k in enumerate(places):
         f = found[k]
         parent = anchor = None
         direction = None
-        if pos + 1 < len(places):
+        if pos < last:
             n = places[pos + 1]
-            gap = text[f.end : found[n].start]
+            end = found[n].start
             # Each parent pattern opens with a comma or "in" (in any case, as the
             # regex reads it): most gaps open otherwise and skip the regexes.
-            head = gap.lstrip()[:1]
-            if head in _PARENT_HEADS:
+            opening = _PARENT_OPENING.match(text, f.end, end)
+            if opening is not None:
+                gap = text[f.end : end]
                 listed_units = f.cue == "admin" and found[n].cue == "admin"
                 if _IN_BEFORE_PARENT.match(gap) or (
                     _COMMA_BEFORE_PARENT.match(gap) and not listed_units
                 ):
                     parent = n
-                elif head == "," and _APPOSITIVE_PARENT.match(gap):
+                elif opening[1] == "," and _APPOSITIVE_PARENT.match(gap):
                     parent = n  # "Hit, a town on the Euphrates in Anbar province"
-            if parent is None and _may_end_in_of(gap):
-                m = _ANCHOR_GAP.match(gap)
+            if parent is None and _may_end_in_of(text, f.end, end):
+                m = _ANCHOR_GAP.match(text[f.end : end])
                 if m:
                     anchor = n
                     direction = _compass(m.group("dir"))
@@ -1142,14 +1174,23 @@ def _relate(text: str, found: list[Found]) -> list[Found]:
     return out
 
 
-def _may_end_in_of(gap: str) -> bool:
-    """False when _ANCHOR_GAP cannot match gap: it ends in white space, "of" in
-    any case and white space (every gap between two places that holds an "of"
-    went to the regex before, most of them in vain). As the check was first
-    written, the "of" must also lie in the gap's last 64 characters, unless
-    those are all white space."""
-    if not gap[-1:].isspace():
+def _may_end_in_of(text: str, start: int, end: int) -> bool:
+    """False when _ANCHOR_GAP cannot match the gap text[start:end]: it ends in
+    white space, "of" in any case and white space (every gap between two places
+    that holds an "of" went to the regex before, most of them in vain). As the
+    check was first written, the "of" must also lie in the gap's last 64
+    characters, unless those are all white space.
+
+    Runs for every gap between two places, most of which end in one space after
+    a word: the character before that space rules them out without a slice of
+    the gap (no character lower-cases to "f" but "f" and "F").
+    """
+    if end - start < 4 or not text[end - 1].isspace():
         return False
+    c = text[end - 2]
+    if c != "f" and c != "F" and not c.isspace():
+        return False
+    gap = text[start:end]
     tail = gap.rstrip()
     if not (tail[-2:].lower() == "of" and tail[-3:-2].isspace()):
         return False

@@ -419,6 +419,40 @@ def test_the_cue_prefilter_finds_the_cues_it_always_found() -> None:
     assert hits > 1000
 
 
+def test_the_cue_word_check_finds_the_cues_the_full_check_finds() -> None:
+    """_cues_before rules most names out by the last letters of the word before
+    them; it must find what the full check (_may_cue, then the regexes) finds,
+    also for words glued to the cue, cues in other scripts' look-alike letters,
+    several spaces and the text's first characters."""
+    from geo.recognize import _CITY_BEFORE, _NEAR_BEFORE, _cues_before, _may_cue
+
+    def full(text: str, start: int, cue: str | None) -> tuple[str | None, bool]:
+        if not text[start - 1 : start].isspace():
+            return cue, False
+        before = text[max(0, start - 40) : start]
+        if not _may_cue(before):
+            return cue, False
+        if cue is None and _CITY_BEFORE.search(before):
+            cue = "city"
+        return cue, bool(_NEAR_BEFORE.search(before))
+
+    vocab = ["city", "mega-city", "of", "the", "THE", "tHe", "he", "near", "NEAR", "nearby",
+             "close", "to", "TO", "outskirts", "south", "north-east", "around", "and", "(near",
+             "un-near", "year", "by", "outside", "side", "in", "Kyiv,", "\n", "  ", "cİty",
+             "ſouth", "outſİde", "Οf", "nеar", "\u00a0", "\u2009", "oF", "x", "aroUnd"]  # fmt: skip
+    rng = random.Random(13)
+    hits = 0
+    for _ in range(20000):
+        head = " ".join(rng.choice(vocab) for _ in range(rng.randint(0, 5)))
+        text = head + rng.choice([" ", "  ", "\n", " \n ", ""]) + "Kyiv"
+        start = len(text) - 4
+        cue = rng.choice([None, "admin"])
+        got = _cues_before(text, start, cue)
+        assert got == full(text, start, cue), text
+        hits += got != (cue, False)
+    assert hits > 1000
+
+
 def test_the_anchor_prefilter_finds_the_anchors_it_always_found() -> None:
     """With the regex, _may_end_in_of must find exactly what its first version
     (an "of" in the gap's last 64 characters, or nothing but white space there)
@@ -430,7 +464,7 @@ def test_the_anchor_prefilter_finds_the_anchors_it_always_found() -> None:
         return "of" in tail.lower() or tail.isspace()
 
     for gap in (" 20 km south of" + " " * 63, " 20 km south of" + " " * 80, ", south of\n\n"):
-        assert bool(_ANCHOR_GAP.match(gap) and _may_end_in_of(gap)) == bool(
+        assert bool(_ANCHOR_GAP.match(gap) and _may_end_in_of(gap, 0, len(gap))) == bool(
             _ANCHOR_GAP.match(gap) and as_first_written(gap)
         )
 
@@ -442,7 +476,9 @@ def test_the_anchor_prefilter_finds_the_anchors_it_always_found() -> None:
         gap = " " + " ".join(rng.choice(vocab) for _ in range(rng.randint(1, 7))) + " "
         if _ANCHOR_GAP.match(gap):
             hits += 1
-            assert _may_end_in_of(gap) == as_first_written(gap), gap
+            assert _may_end_in_of(gap, 0, len(gap)) == as_first_written(gap), gap
+            text = "Kyiv" + gap + "Sumy"
+            assert _may_end_in_of(text, 4, 4 + len(gap)) == as_first_written(gap), gap
     assert hits > 100
 
 
