@@ -483,6 +483,13 @@ def _alone_after(text: str, end: int) -> tuple[bool, re.Match[str] | None]:
     Runs for most capitalised words of a text, so one regex match reads the gap
     and the word after it.
     """
+    # What follows most words, a punctuation mark or one space and a capital,
+    # decides it without the regex.
+    after = text[end : end + 1]
+    if after == "\n" or not after.isspace():
+        return True, None  # (also at the text's end)
+    if after == " " and (head := text[end + 1 : end + 2]).isupper() and head.isalpha():
+        return False, None
     first: re.Match[str] | None = None
     nxt = _NEXT_ON_LINE.match(text, end)
     while nxt is not None:
@@ -501,6 +508,21 @@ def _alone_after(text: str, end: int) -> tuple[bool, re.Match[str] | None]:
             return True, first
         nxt = _NEXT_ON_LINE.match(text, nxt.end())
     return True, first
+
+
+def _begins_nothing_with_connector(
+    word: str, connector: str, starts: Callable[[str], bool]
+) -> bool:
+    """Whether no name of two words or more starts at a word that a connector
+    follows ("Kyiv and Sumy"): no known key begins with the two (False when
+    folding does not tell the word apart). Such a name would be read on over the
+    connector, so the word alone is the only name there, and nothing after it
+    but the connector is read (see _part_of_longer_name and _found), as for a
+    word that stands alone; not so before "of" ("Bank of England")."""
+    if connector == "of":
+        return False
+    head = _key_start(word)
+    return head is not None and not starts(f"{head} {connector}")
 
 
 def _begins_nothing_with_next(
@@ -603,6 +625,10 @@ def find(
             # it can join into a longer name (see _alone_after), so that the only
             # name starting here is the word itself.
             alone, after = (True, None) if possessive else _alone_after(text, end)
+            if not alone and after is not None and starts is not None:
+                # "Kyiv and Sumy": the word stands alone after all where no key
+                # begins with it and the connector.
+                alone = _begins_nothing_with_connector(word, after[1], starts)
             if alone:
                 if kind != "place" and kind != "demonym":
                     continue

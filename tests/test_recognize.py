@@ -228,6 +228,22 @@ def test_skipping_words_that_begin_no_name_changes_nothing(text: str) -> None:
     assert find(text, classify, starts) == find(text, classify)
 
 
+def test_skipping_words_that_begin_no_name_changes_nothing_in_random_text() -> None:
+    """The same in texts of names, connectors, titles, cue words and punctuation
+    thrown together ("Kyiv and Sumy Oblast", "Vladimir of Kyiv", "KYIV and")."""
+    vocab = ["Kyiv", "Sumy", "Bosnia", "Herzegovina", "and", "of", "de", "the", "in", "near",
+             "Oblast", "oblast", "region", "President", "Vladimir", "Putin", "Lloyd", "Austin",
+             "Ivano-Frankivsk", "Ivano", "Russian", "Ukrainian", "US", "U.S.", "KYIV", "SUMY",
+             "Deir", "ez-Zor", "Kyiv’s", "Sumy's", "People's", "Republic", "The", "Back",
+             "Story", "Monday", "city", ",", ".", ";", "\n", "(AP)", "—", "Frankfurt", "am",
+             "Main", "Donbas", "Moscow", "River", "Sea"]  # fmt: skip
+    rng = random.Random(17)
+    for _ in range(3000):
+        words = [rng.choice(vocab) for _ in range(rng.randint(1, 12))]
+        text = " ".join(words).replace(" ,", ",").replace(" .", ".")
+        assert find(text, classify, starts) == find(text, classify), text
+
+
 # --- traps found on the held-out set (tests/data/geoparse_heldout.jsonl) ---------
 
 MORE_PLACES = PLACES | {
