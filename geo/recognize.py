@@ -1148,8 +1148,11 @@ def _relate(text: str, found: list[Found]) -> list[Found]:
     places = [k for k, f in enumerate(found) if f.kind == "place"]
     out = list(found)
     last = len(places) - 1
+    with_parent: list[int] = []  # positions in places of the places given a parent
+    prev_k = prev_end = -1  # the place before: its index and end
     for pos, k in enumerate(places):
         f = found[k]
+        f_end = f.end
         parent = anchor = None
         direction = None
         if pos < last:
@@ -1157,9 +1160,9 @@ def _relate(text: str, found: list[Found]) -> list[Found]:
             end = found[n].start
             # Each parent pattern opens with a comma or "in" (in any case, as the
             # regex reads it): most gaps open otherwise and skip the regexes.
-            opening = _PARENT_OPENING.match(text, f.end, end)
+            opening = _PARENT_OPENING.match(text, f_end, end)
             if opening is not None:
-                gap = text[f.end : end]
+                gap = text[f_end:end]
                 listed_units = f.cue == "admin" and found[n].cue == "admin"
                 if _IN_BEFORE_PARENT.match(gap) or (
                     _COMMA_BEFORE_PARENT.match(gap) and not listed_units
@@ -1167,34 +1170,41 @@ def _relate(text: str, found: list[Found]) -> list[Found]:
                     parent = n
                 elif opening[1] == "," and _APPOSITIVE_PARENT.match(gap):
                     parent = n  # "Hit, a town on the Euphrates in Anbar province"
-            if parent is None and _may_end_in_of(text, f.end, end):
-                m = _ANCHOR_GAP.match(text[f.end : end])
+            if parent is None and _may_end_in_of(text, f_end, end):
+                m = _ANCHOR_GAP.match(text[f_end:end])
                 if m:
                     anchor = n
                     direction = _compass(m.group("dir"))
-        if parent is None and pos > 0:
-            p = places[pos - 1]
-            prev = found[p]
-            if text[prev.end : prev.end + 1] in _APOSTROPHE_SET and _POSSESSIVE_GAP.fullmatch(
-                text, prev.end, f.start
-            ):
-                parent = p
+        if (
+            parent is None
+            and prev_k >= 0
+            and text[prev_end : prev_end + 1] in _APOSTROPHE_SET
+            and _POSSESSIVE_GAP.fullmatch(text, prev_end, f.start)
+        ):
+            parent = prev_k
         if parent is not None or anchor is not None:
             out[k] = Found(
-                f.start, f.end, f.text, f.key, f.kind, f.cue, f.near, parent, anchor, direction
+                f.start, f_end, f.text, f.key, f.kind, f.cue, f.near, parent, anchor, direction
             )
-    # "Rafah and Khan Yunis in the south of the Gaza Strip": the list shares the parent.
-    for pos in range(len(places) - 2, -1, -1):
-        k, n = places[pos], places[pos + 1]
-        f, nxt = out[k], out[n]
-        if (
-            f.parent is None
-            and f.anchor is None
-            and nxt.parent is not None
-            and _IN_BEFORE_PARENT.match(text[nxt.end : found[nxt.parent].start])
-            and _LIST_GAP.match(text[f.end : nxt.start])
-        ):
-            out[k] = Found(
+            if parent is not None:
+                with_parent.append(pos)
+        prev_k, prev_end = k, f_end
+    # "Rafah and Khan Yunis in the south of the Gaza Strip": the list shares the
+    # parent, from the place that has it back over the list.
+    for pos in reversed(with_parent):
+        nxt = out[places[pos]]
+        while pos > 0:
+            pos -= 1
+            k = places[pos]
+            f = out[k]
+            if not (
+                f.parent is None
+                and f.anchor is None
+                and _IN_BEFORE_PARENT.match(text[nxt.end : found[nxt.parent].start])  # type: ignore[index]
+                and _LIST_GAP.match(text[f.end : nxt.start])
+            ):
+                break
+            nxt = out[k] = Found(
                 f.start, f.end, f.text, f.key, f.kind, f.cue, f.near, nxt.parent, None, None
             )
     return out
