@@ -258,6 +258,8 @@ _STATE_AFTER = re.compile(
     + "|".join(re.escape(a) for a in sorted(STATE_ABBREVIATIONS, key=len, reverse=True))
     + r")(?![\w.])"
 )
+# How an abbreviation opens: after ", " and another letter, there is none.
+_STATE_HEADS = frozenset(a[0] for a in STATE_ABBREVIATIONS)
 # "the Donetsk People's Republic": the unit the self-proclaimed state claims.
 _PEOPLES_REPUBLIC = re.compile(rf"[^\S\n]+People[{APOSTROPHES}]s[^\S\n]+Republic\b")
 # "Hit, a town on the Euphrates in Anbar province": the place after "in" is a parent.
@@ -425,7 +427,9 @@ def _tokens_at(text: str, start: int, word: str, prev: _Token | None) -> tuple[l
     tokens.append(_token(start, word))
     limit = first + MAX_NAME_TOKENS
     pos = start + len(word)
-    after_cap = _CAP_WORD.match(text, start) is not None
+    # Whether the word is one _CAP_WORD matches: as the scan finds it, not glued
+    # to a word before it, it is where it opens with such a capital.
+    after_cap = word[0] in _UPPER_SET
     n = len(text)
     while len(tokens) <= limit:
         nxt = _NEXT_ON_LINE.match(text, pos)
@@ -723,7 +727,11 @@ def _screen(text: str, found: list[Found], everyday: Container[str]) -> list[Fou
                         vouching = _vouching(text, found, everyday)
                     if not _vouched(text, f, vouching):
                         continue
-            if text.startswith(",", f.end):
+            if text.startswith(",", f.end) and (
+                text[f.end + 1 : f.end + 2] != " "
+                or (head := text[f.end + 2 : f.end + 3]) in _STATE_HEADS
+                or head.isspace()
+            ):
                 m = _STATE_AFTER.match(text, f.end)
                 if m is not None:
                     a, b = m.span(1)
@@ -876,11 +884,13 @@ def _word_info(
 
 def _prev_token(text: str, start: int, word: str, pos: int) -> _Token | None:
     """The capitalised word at start (start < 0: none) as a token, if only white
-    space on one line lies between it and pos."""
-    if start < 0:
+    space on one line lies between it and pos (most often none does: its first
+    two characters tell, without a slice of the gap)."""
+    end = start + len(word)
+    if start < 0 or end >= pos or (end + 1 < pos and not text[end + 1].isspace()):
         return None
-    gap = text[start + len(word) : pos]
-    if gap == " " or (gap and gap.isspace() and "\n" not in gap):
+    gap = text[end:pos]
+    if gap == " " or (gap.isspace() and "\n" not in gap):
         return _token(start, word)
     return None
 
@@ -1160,15 +1170,18 @@ def _relate(text: str, found: list[Found]) -> list[Found]:
             end = found[n].start
             # Each parent pattern opens with a comma or "in" (in any case, as the
             # regex reads it): most gaps open otherwise and skip the regexes.
-            opening = _PARENT_OPENING.match(text, f_end, end)
-            if opening is not None:
+            head = text[f_end : f_end + 1] if f_end < end else ""
+            if head.isspace():
+                opening = _PARENT_OPENING.match(text, f_end, end)
+                head = "" if opening is None else opening[1]
+            if head in _PARENT_HEADS:
                 gap = text[f_end:end]
                 listed_units = f.cue == "admin" and found[n].cue == "admin"
                 if _IN_BEFORE_PARENT.match(gap) or (
                     _COMMA_BEFORE_PARENT.match(gap) and not listed_units
                 ):
                     parent = n
-                elif opening[1] == "," and _APPOSITIVE_PARENT.match(gap):
+                elif head == "," and _APPOSITIVE_PARENT.match(gap):
                     parent = n  # "Hit, a town on the Euphrates in Anbar province"
             if parent is None and _may_end_in_of(text, f_end, end):
                 m = _ANCHOR_GAP.match(text[f_end:end])

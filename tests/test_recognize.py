@@ -298,6 +298,8 @@ def test_ap_state_abbreviation_after_a_town_is_its_parent() -> None:
     mobile, state = more("MOBILE, Ala. (AP) — A barge broke loose in the port.")
     assert (mobile.text, state.text, state.key, state.cue) == ("MOBILE", "Ala.", "alabama", "admin")
     assert mobile.parent == 1
+    for gap in (",", ",  ", ",\t", ", \u2009"):  # however much white space
+        assert [f.text for f in more(f"Mobile{gap}Ala. (AP)")] == ["Mobile", "Ala."]
 
 
 @pytest.mark.parametrize(
