@@ -727,7 +727,7 @@ def _screen(text: str, found: list[Found], everyday: Container[str]) -> list[Fou
                         vouching = _vouching(text, found, everyday)
                     if not _vouched(text, f, vouching):
                         continue
-            if text.startswith(",", f.end) and (
+            if text[f.end : f.end + 1] == "," and (
                 text[f.end + 1 : f.end + 2] != " "
                 or (head := text[f.end + 2 : f.end + 3]) in _STATE_HEADS
                 or head.isspace()
@@ -745,11 +745,12 @@ def _screen(text: str, found: list[Found], everyday: Container[str]) -> list[Fou
     return sorted(kept + states, key=lambda f: f.start)
 
 
-# The first letters of FEATURE_AFTER's words, in either case; the last ones of
-# FEATURE_BEFORE's words and of "of" and "the", and a period ("Mt.").
-_FEATURE_AFTER_HEADS = frozenset(c for w in FEATURE_AFTER for c in (w[0], w[0].upper()))
-_BEFORE_TAILS = frozenset(
-    [".", *(c for w in (*FEATURE_BEFORE, "of", "the") for c in (w[-1], w[-1].upper()))]
+# A space and the first letter of one of FEATURE_AFTER's words, in either case;
+# the last letter of one of FEATURE_BEFORE's words or of "of" and "the", or a
+# period ("Mt."), and a space.
+_FEATURE_AFTER_STARTS = frozenset(" " + c for w in FEATURE_AFTER for c in (w[0], w[0].upper()))
+_BEFORE_ENDS = frozenset(
+    [". ", *(c + " " for w in (*FEATURE_BEFORE, "of", "the") for c in (w[-1], w[-1].upper()))]
 )
 
 
@@ -763,13 +764,13 @@ def _feature_or_name(text: str, f: Found) -> bool:
     to an ASCII letter but "İ" and the Kelvin sign).
     """
     end = f.end
-    if text.startswith(" ", end) and text[end + 1 : end + 2] in _FEATURE_AFTER_HEADS:
+    if text[end : end + 2] in _FEATURE_AFTER_STARTS:
         stop = text.find(" ", end + 1, end + 16)
         word = text[end + 1 : stop if stop > 0 else end + 16]
         if word.rstrip(_TRAILING).lower() in FEATURE_AFTER:
             return True
     start = f.start
-    if not text.startswith(" ", start - 1) or start < 2 or text[start - 2] not in _BEFORE_TAILS:
+    if start < 2 or text[start - 2 : start] not in _BEFORE_ENDS:
         return False
     floor = max(0, start - 14)
     space = text.rfind(" ", floor, start - 1)
@@ -1149,6 +1150,13 @@ def _share_plural_cues(text: str, found: list[Found]) -> None:
 # How a gap before a parent may open (after white space): a comma, or the "i"
 # of "in" as a case-insensitive regex matches it.
 _PARENT_HEADS = frozenset([",", "i", "I", "\u0130", "\u0131"])
+# How the last word of a gap before a parent ends, after "in" ("in the", "in
+# eastern", "in the south of"): the last letters of "in", "the", "of", the
+# directions, "central", "centre" and "center" in either case (no character
+# but such a letter matches one of them in a case-insensitive regex). The
+# comma of "X, Ukraine" alone is read without a regex: _IN_BEFORE_PARENT
+# cannot match there.
+_PARENT_TAILS = frozenset("nethlfrNETHLFR")
 _PARENT_OPENING = re.compile(rf"\s*([{''.join(sorted(_PARENT_HEADS))}])")  # group 1: the head
 
 
@@ -1170,19 +1178,27 @@ def _relate(text: str, found: list[Found]) -> list[Found]:
             end = found[n].start
             # Each parent pattern opens with a comma or "in" (in any case, as the
             # regex reads it): most gaps open otherwise and skip the regexes.
+            # The gap's first character but white space, read in place for most.
             head = text[f_end : f_end + 1] if f_end < end else ""
             if head.isspace():
-                opening = _PARENT_OPENING.match(text, f_end, end)
-                head = "" if opening is None else opening[1]
+                head = text[f_end + 1 : f_end + 2] if f_end + 1 < end else ""
+                if head.isspace():
+                    opening = _PARENT_OPENING.match(text, f_end, end)
+                    head = "" if opening is None else opening[1]
             if head in _PARENT_HEADS:
                 gap = text[f_end:end]
-                listed_units = f.cue == "admin" and found[n].cue == "admin"
-                if _IN_BEFORE_PARENT.match(gap) or (
-                    _COMMA_BEFORE_PARENT.match(gap) and not listed_units
+                if head == "," and gap.strip() == ",":  # as _COMMA_BEFORE_PARENT matches
+                    if not (f.cue == "admin" and found[n].cue == "admin"):  # listed units
+                        parent = n
+                elif (
+                    gap[-1:].isspace()
+                    and gap.rstrip()[-1:] in _PARENT_TAILS
+                    and (
+                        _IN_BEFORE_PARENT.match(gap)
+                        or (head == "," and _APPOSITIVE_PARENT.match(gap))
+                    )
                 ):
-                    parent = n
-                elif head == "," and _APPOSITIVE_PARENT.match(gap):
-                    parent = n  # "Hit, a town on the Euphrates in Anbar province"
+                    parent = n  # "X in Y", "Hit, a town on the Euphrates in Anbar province"
             if parent is None and _may_end_in_of(text, f_end, end):
                 m = _ANCHOR_GAP.match(text[f_end:end])
                 if m:
