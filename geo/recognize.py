@@ -348,6 +348,11 @@ def _fold_plain_quick(name: str) -> str:
 
 _fold = functools.lru_cache(maxsize=1 << 16)(_fold_plain_quick)
 
+# Found records made for each name found: tuple.__new__ spares each of them the
+# named tuple's own __new__, a Python function, which costs more than the rest.
+_make_found: Callable[[tuple[object, ...]], Found] = functools.partial(tuple.__new__, Found)
+_NO_LINKS = (None, None, None)  # parent, anchor, direction
+
 
 class _Token(NamedTuple):
     """One word of the text; a named tuple because a long text makes one per
@@ -656,7 +661,8 @@ def find(
                             if len(nxt) > 3 and nxt[-1] == "s" and nxt[-2] in APOSTROPHES:
                                 name_end -= 2
                     cue, near = _cues_before(text, start, cue)
-                found.append(Found(start, name_end, text[start:name_end], key, kind, cue, near))
+                record = (start, name_end, text[start:name_end], key, kind, cue, near)
+                found.append(_make_found(record + _NO_LINKS))
                 continue
         prev = _prev_token(text, last_start, last_word, start)
         if (
@@ -1099,7 +1105,7 @@ def _found(text: str, tokens: list[_Token], i: int, j: int, key: str, kind: Kind
             cue = "admin"
             end = tokens[j].end
         cue, near = _cues_before(text, start, cue)
-    return Found(start, end, text[start:end], key, kind, cue, near)
+    return _make_found((start, end, text[start:end], key, kind, cue, near) + _NO_LINKS)
 
 
 def _cues_before(text: str, start: int, cue: str | None) -> tuple[str | None, bool]:
