@@ -179,8 +179,8 @@ class _Resolved:
 
 
 # A name's candidates with the indexes of its national capitals and of those
-# matched only by an unlike alternate name.
-_Candidates = tuple[list[_Row], frozenset[int], frozenset[int]]
+# matched only by an unlike alternate name, and the prior of each.
+_Candidates = tuple[list[_Row], frozenset[int], frozenset[int], tuple[float, ...]]
 
 _SELECT = (
     "SELECT p.pid, p.geonameid, p.name, p.lat, p.lon, p.country, p.admin1, p.feature, "
@@ -514,7 +514,12 @@ class Gazetteer:
             cands = shared.get((f.key, f.cue))
             if cands is None:
                 rows = self._rows(f.key, f.cue)
-                cands = (rows, _capital_indexes(rows), _alternate_indexes(rows))
+                cands = (
+                    rows,
+                    _capital_indexes(rows),
+                    _alternate_indexes(rows),
+                    tuple(resolve.prior(r, r.capital, r.alternate) for r in rows),
+                )
                 shared[(f.key, f.cue)] = cands
             work.append(_Resolved(f, cands[0]))
         places = [w for w in work if w.found.kind == "place" and w.rows]
@@ -545,9 +550,9 @@ class Gazetteer:
             f = w.found
             plain: tuple[Any, ...] = (f.key, f.cue, f.near)
             if plain not in first:
-                _, capitals, alternates = shared[(f.key, f.cue)]
+                _, capitals, alternates, priors = shared[(f.key, f.cue)]
                 ev = resolve.Evidence(
-                    cue=f.cue, near=f.near, capitals=capitals, alternates=alternates
+                    cue=f.cue, near=f.near, capitals=capitals, alternates=alternates, priors=priors
                 )
                 first[plain] = (ev, resolve.decide(f.text, w.rows, ev))
             if g is None:
@@ -587,6 +592,7 @@ class Gazetteer:
                     f.direction if anchor else None,
                 )
                 if memo not in decided:
+                    cands = shared[(f.key, f.cue)]
                     ev = resolve.Evidence(
                         cue=f.cue,
                         parent=parent,
@@ -594,8 +600,9 @@ class Gazetteer:
                         direction=f.direction if anchor is not None else None,
                         near=f.near,
                         context=resolved.without(f.key),
-                        capitals=shared[(f.key, f.cue)][1],
-                        alternates=shared[(f.key, f.cue)][2],
+                        capitals=cands[1],
+                        alternates=cands[2],
+                        priors=cands[3],
                         weak_context=open_options.without(f.key),
                     )
                     decided[memo] = (ev, resolve.decide(f.text, w.rows, ev))

@@ -91,6 +91,9 @@ class Evidence(NamedTuple):
     capitals: frozenset[int] = frozenset()  # indexes of candidates that are national capitals
     alternates: frozenset[int] = frozenset()  # indexes matched only by an unlike alternate name
     weak_context: Sequence[PlaceLike] = ()  # unresolved names' options
+    # prior() of each candidate with its capital and alternate flags, when the
+    # caller has them (a name's candidates are decided again in every pass).
+    priors: Sequence[float] = ()
 
 
 class Decision(NamedTuple):
@@ -500,7 +503,7 @@ def decide(query: str, candidates: Sequence[PlaceLike], ev: Evidence) -> Decisio
             f"abstained: no {query!r} fits the text's explicit clue ({'; '.join(hard)})",
         )
 
-    if ev.cue is None:
+    if ev.cue is None and any(candidates[i].feature == "admin1" for i in pool):
         # A bare name shared by a town and the unit around it means the town
         # ("New York", "Kyiv"); the unit needs a cue such as "region".
         town_units = {
@@ -526,7 +529,7 @@ def decide(query: str, candidates: Sequence[PlaceLike], ev: Evidence) -> Decisio
         score = 0.95 if hard else 0.85
         return Decision(top, (top,), score, _precision(candidates[top], ev), reason)
     scored: list[tuple[float, int, _Why]] = []
-    context, capitals, alternates = ev.context, ev.capitals, ev.alternates
+    context, capitals, alternates, priors = ev.context, ev.capitals, ev.alternates, ev.priors
     weak_context = ev.weak_context if len(ev.weak_context) else None  # asked once, not per place
     for i in pool:
         place = candidates[i]
@@ -538,7 +541,7 @@ def decide(query: str, candidates: Sequence[PlaceLike], ev: Evidence) -> Decisio
             weak, weak_why = _scored_points(place, weak_context)
             if weak * WEAK_CONTEXT > pts:
                 pts, why = weak * WEAK_CONTEXT, ("weak", why, weak_why)
-        base = prior(place, i in capitals, i in alternates)
+        base = priors[i] if priors else prior(place, i in capitals, i in alternates)
         scored.append((base + pts, i, why))
     scored.sort(key=lambda s: -s[0])
     ranked = tuple(i for _, i, _ in scored)
