@@ -500,12 +500,20 @@ class Gazetteer:
         the text's clues and other places, then one sense per name per text."""
         found = recognize.find(text, self._classify, self._starts, self._everyday)
         work: list[_Resolved] = []
+        places: list[_Resolved] = []  # the place mentions with candidates, in text order
         # Candidates and their capital and alternate indexes depend on the key
         # and cue alone: built once per distinct pair, shared (read-only) by
         # every mention of it.
         shared: dict[tuple[str, str | None], _Candidates] = {}
         self._prefetch(f.key for f in found if f.kind == "place" or f.key in ("us", "uk"))
-        for f in found:
+        # A mention without a parent or an anchor is decided by its key, cue and
+        # "near" alone, in every pass: such mentions (most of a text) are
+        # decided as one group, represented by the first of them. The others
+        # are decided one by one, as their clues depend on other verdicts.
+        groups: dict[tuple[Any, ...], list[_Resolved]] = {}
+        group_of: dict[int, tuple[Any, ...]] = {}  # work index -> group
+        reps: list[tuple[int, tuple[Any, ...] | None, _Resolved]] = []  # text order
+        for k, f in enumerate(found):
             if f.kind == "demonym" and f.key in ("us", "uk") and _standalone(text, f.end):
                 f = recognize.Found(f.start, f.end, f.text, f.key, "place", f.cue, f.near)
             if f.kind != "place":
@@ -521,26 +529,19 @@ class Gazetteer:
                     tuple(resolve.prior(r, r.capital, r.alternate) for r in rows),
                 )
                 shared[(f.key, f.cue)] = cands
-            work.append(_Resolved(f, cands[0]))
-        places = [w for w in work if w.found.kind == "place" and w.rows]
-        # A mention without a parent or an anchor is decided by its key, cue and
-        # "near" alone, in every pass: such mentions (most of a text) are
-        # decided as one group, represented by the first of them. The others
-        # are decided one by one, as their clues depend on other verdicts.
-        groups: dict[tuple[Any, ...], list[_Resolved]] = {}
-        group_of: dict[int, tuple[Any, ...]] = {}  # work index -> group
-        reps: list[tuple[int, tuple[Any, ...] | None, _Resolved]] = []  # text order
-        for k, w in enumerate(work):
-            f = w.found
-            if f.kind != "place" or not w.rows:
+            w = _Resolved(f, cands[0])
+            work.append(w)
+            if not w.rows:
                 continue
+            places.append(w)
             if f.parent is None and f.anchor is None:
                 gk = (f.key, f.cue, f.near)
                 members = groups.get(gk)
                 if members is None:
-                    members = groups[gk] = []
+                    groups[gk] = [w]
                     reps.append((k, gk, w))
-                members.append(w)
+                else:
+                    members.append(w)
                 group_of[k] = gk
             else:
                 reps.append((k, None, w))
