@@ -578,6 +578,7 @@ class Gazetteer:
             decided: dict[tuple[Any, ...], _Verdict] = {}
             now: dict[tuple[Any, ...], _Verdict] = dict(fixed)
             seen = (work, group_of, now, verdicts)
+            settled = True  # no verdict changed in this pass
             for k, g, w in live:
                 f = w.found
                 parent = _chosen_then(seen, f.parent, k) if f.parent is not None else None
@@ -607,12 +608,17 @@ class Gazetteer:
                         weak_context=open_options.without(f.key),
                     )
                     decided[memo] = (ev, resolve.decide(f.text, w.rows, ev))
+                verdict = decided[memo]
                 if g is not None:
-                    now[g] = decided[memo]
+                    now[g] = verdict
+                    settled = settled and verdict[1] == verdicts[g][1]
                 else:
-                    w.evidence, w.decision = decided[memo]
+                    settled = settled and verdict[1] == w.decision
+                    w.evidence, w.decision = verdict
                     w.hard = parent is not None or anchor is not None
             verdicts = now
+            if settled:
+                break  # a pass that changed no verdict would be repeated as it is
         for gk, members in groups.items():
             ev, d = verdicts[gk]
             for w in members:
