@@ -220,6 +220,8 @@ class Gazetteer:
             for n in range(1, len(words))
         }
         self._rows_cache: dict[str, list[tuple[_Row, int]]] = {}
+        self._candidate_cache: dict[tuple[str, str | None], _Candidates] = {}
+        self._firsts: dict[tuple[str, str, str | None, bool], _Verdict] = {}
         # Keys the index surely lacks, without a query (see idx.FILTER_BITS).
         self._filter: bytes = con.execute("SELECT bits FROM keyfilter").fetchone()[0]
 
@@ -391,6 +393,44 @@ class Gazetteer:
             self._heads[head] = hit
         return hit
 
+    def _candidates_of(self, key: str, cue: str | None) -> _Candidates:
+        """A name's candidates, the indexes of its capitals and unlike alternate
+        names, and their priors: the same for every mention of the name, in
+        every text, so made once and shared (read-only)."""
+        cands = self._candidate_cache.get((key, cue))
+        if cands is None:
+            rows = self._rows(key, cue)
+            cands = (
+                rows,
+                _capital_indexes(rows),
+                _alternate_indexes(rows),
+                tuple(resolve.prior(r, r.capital, r.alternate) for r in rows),
+            )
+            if len(self._candidate_cache) > _CACHE_LIMIT:
+                self._candidate_cache.clear()
+            self._candidate_cache[(key, cue)] = cands
+        return cands
+
+    def _first_verdict(
+        self, query: str, plain: tuple[str, str | None, bool], cands: _Candidates
+    ) -> _Verdict:
+        """The verdict on a name before any context (cue, "near" and prominence
+        alone): the same in every text for the same words, so kept. The query
+        is part of the key, as the reason quotes it."""
+        memo = (query, *plain)
+        hit = self._firsts.get(memo)
+        if hit is None:
+            _, cue, near = plain
+            rows, capitals, alternates, priors = cands
+            ev = resolve.Evidence(
+                cue=cue, near=near, capitals=capitals, alternates=alternates, priors=priors
+            )
+            hit = (ev, resolve.decide(query, rows, ev))
+            if len(self._firsts) > _CACHE_LIMIT:
+                self._firsts.clear()
+            self._firsts[memo] = hit
+        return hit
+
     def candidates(self, name: str) -> list[Place]:
         """All places known by that name or alias, best-known first.
 
@@ -501,9 +541,7 @@ class Gazetteer:
         found = recognize.find(text, self._classify, self._starts, self._everyday)
         work: list[_Resolved] = []
         places: list[_Resolved] = []  # the place mentions with candidates, in text order
-        # Candidates and their capital and alternate indexes depend on the key
-        # and cue alone: built once per distinct pair, shared (read-only) by
-        # every mention of it.
+        # Each name's candidates (see _candidates_of), as this text uses them.
         shared: dict[tuple[str, str | None], _Candidates] = {}
         self._prefetch(f.key for f in found if f.kind == "place" or f.key in ("us", "uk"))
         # A mention without a parent or an anchor is decided by its key, cue and
@@ -521,14 +559,7 @@ class Gazetteer:
                 continue
             cands = shared.get((f.key, f.cue))
             if cands is None:
-                rows = self._rows(f.key, f.cue)
-                cands = (
-                    rows,
-                    _capital_indexes(rows),
-                    _alternate_indexes(rows),
-                    tuple(resolve.prior(r, r.capital, r.alternate) for r in rows),
-                )
-                shared[(f.key, f.cue)] = cands
+                cands = shared[(f.key, f.cue)] = self._candidates_of(f.key, f.cue)
             w = _Resolved(f, cands[0])
             work.append(w)
             if not w.rows:
@@ -551,11 +582,7 @@ class Gazetteer:
             f = w.found
             plain: tuple[Any, ...] = (f.key, f.cue, f.near)
             if plain not in first:
-                _, capitals, alternates, priors = shared[(f.key, f.cue)]
-                ev = resolve.Evidence(
-                    cue=f.cue, near=f.near, capitals=capitals, alternates=alternates, priors=priors
-                )
-                first[plain] = (ev, resolve.decide(f.text, w.rows, ev))
+                first[plain] = self._first_verdict(f.text, plain, shared[(f.key, f.cue)])
             if g is None:
                 w.evidence, w.decision = first[plain]
             else:
