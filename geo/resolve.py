@@ -18,7 +18,7 @@ from __future__ import annotations
 import bisect
 import functools
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NamedTuple, Protocol, overload
 
 from geo.geometry import EARTH_RADIUS_KM, haversine_km
@@ -386,11 +386,17 @@ class Context(Sequence[PlaceLike]):
         Kept per candidate and excluded name: a pass over a long text scores the
         same candidate for several clues of its name (about half the calls).
         """
+        pts, (_, win, same) = self.scored(place)
+        return pts, win, same
+
+    def scored(self, place: PlaceLike) -> tuple[float, _Why]:
+        """``score``'s points, and their reason as ``_word`` words it: (this
+        context, winner, same country)."""
         memo = (place, self._exclude)
         hit = self._index.scores.get(memo)
         if hit is None:
             hit = self._index.scores[memo] = self._score(place)
-        return hit
+        return hit[0], (self, hit[1], hit[2])
 
     def _score(self, place: PlaceLike) -> tuple[float, int, bool]:
         """``score`` computed: the loop repeats ``_agreement``'s arithmetic (same
@@ -462,18 +468,23 @@ class Context(Sequence[PlaceLike]):
 _Why = Any
 
 
-def _scored_points(place: PlaceLike, context: Sequence[PlaceLike]) -> tuple[float, _Why]:
-    """``_context_points`` with the reason left unworded where that is cheaper."""
+def _points_by(context: Sequence[PlaceLike]) -> Callable[[PlaceLike], tuple[float, _Why]]:
+    """How ``decide`` scores candidates against a context, chosen once per
+    decision: ``_context_points`` with the reason left unworded where that is
+    cheaper (a Context's index), else the plain loop."""
     if isinstance(context, Context):
-        best, win, same = context.score(place)
-        return best, (context, win, same)
+        return context.scored
     if not context:
-        return 0.0, ""
-    return _context_points(place, context)
+        return _no_points
+    return functools.partial(_context_points, context=context)
+
+
+def _no_points(place: PlaceLike) -> tuple[float, _Why]:
+    return 0.0, ""
 
 
 def _word(place: PlaceLike, why: _Why) -> str:
-    """The reason of ``_scored_points``, worded."""
+    """The reason of ``_points_by``'s scorer, worded."""
     if isinstance(why, str):
         return why
     if why[0] == "weak":
@@ -553,16 +564,18 @@ def decide(query: str, candidates: Sequence[PlaceLike], ev: Evidence) -> Decisio
         score = 0.95 if hard else 0.85
         return Decision(top, (top,), score, _precision(candidates[top], ev), reason)
     scored: list[tuple[float, int, _Why]] = []
-    context, capitals, alternates, priors = ev.context, ev.capitals, ev.alternates, ev.priors
-    weak_context = ev.weak_context if len(ev.weak_context) else None  # asked once, not per place
+    capitals, alternates, priors = ev.capitals, ev.alternates, ev.priors
+    points = _points_by(ev.context)
+    # Asked once, not per place.
+    weak_points = _points_by(ev.weak_context) if len(ev.weak_context) else None
     for i in pool:
         place = candidates[i]
-        pts, why = _scored_points(place, context)
+        pts, why = points(place)
         # Weak context counts only when it beats the full context, which it
         # cannot once pts reaches its ceiling: then it is not worth scoring.
         ceiling = _WEAK_CEILING_UNIT if place.feature == "admin1" else _WEAK_CEILING
-        if weak_context is not None and pts < ceiling:
-            weak, weak_why = _scored_points(place, weak_context)
+        if weak_points is not None and pts < ceiling:
+            weak, weak_why = weak_points(place)
             if weak * WEAK_CONTEXT > pts:
                 pts, why = weak * WEAK_CONTEXT, ("weak", why, weak_why)
         base = priors[i] if priors else prior(place, i in capitals, i in alternates)
