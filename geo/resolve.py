@@ -233,16 +233,16 @@ class _ContextIndex:
 
     __slots__ = (
         "by_cell",
+        "by_lat",
         "by_unit",
         "countries",
         "key_countries",
         "key_sizes",
         "keys",
+        "lats",
         "nearby_cache",
         "places",
         "scores",
-        "by_lat",
-        "lats",
         "towns",
         "unit_towns",
     )
@@ -274,13 +274,20 @@ class _ContextIndex:
                 self.by_unit.setdefault(unit, []).append(pos)
                 self.unit_towns.setdefault(unit, [])
             if is_city:
-                self.by_cell.setdefault(_cell(lat, lon), []).append(pos)
                 town = self.towns[pos] = (pos, key, lon, math.radians(lat))
                 if unit is not None:
                     self.unit_towns[unit].append(town)
-        # The towns by latitude, for the band a candidate can reach (few towns).
-        self.by_lat = sorted(self.towns.values(), key=lambda t: t[3])
-        self.lats = [t[3] for t in self.by_lat]
+        # How towns_near finds the towns within reach: by latitude among a few
+        # (an article's), by grid cell among many.
+        self.by_lat: list[_Town] = []
+        self.lats: list[float] = []
+        if len(self.towns) <= _FEW_TOWNS:
+            self.by_lat = sorted(self.towns.values(), key=lambda t: t[3])
+            self.lats = [t[3] for t in self.by_lat]
+        else:
+            for pos in self.towns:
+                at = self.places[pos]
+                self.by_cell.setdefault(_cell(at.latitude, at.longitude), []).append(pos)
 
     def towns_near(self, lat: float, lon: float) -> list[_Town]:
         """The towns that may lie within REGIONAL_KM of a point, in list order.
@@ -418,7 +425,7 @@ class Context(Sequence[PlaceLike]):
                 if ix.keys[pos] != ex:
                     best, win = SAME_ADMIN1, pos
                     break
-        if place.feature == "city" and ix.by_cell:
+        if place.feature == "city" and ix.towns:
             lat1, lon1 = place.latitude, place.longitude
             p1 = math.radians(lat1)
             cos_p1 = math.cos(p1)
