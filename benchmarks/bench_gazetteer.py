@@ -35,6 +35,7 @@ if str(ROOT) not in sys.path:  # run from a checkout without installing
 SEED = ROOT / "data" / "articles" / "000_45894fdbe1c545f1.txt"
 TEST_DATA = ROOT / "tests" / "data"
 POOL_SIZE = 5000  # towns drawn from to vary the names of the varied corpus
+ARTICLE_CHARS = 4000  # size of an "article" when a corpus is resolved text by text
 NAMES = [
     "Kyiv", "Irpin", "Chernihiv", "Trostyanets", "Makariv", "Yasnohorodka", "Sumy",
     "Istanbul", "Moscow", "Kharkiv", "Odesa", "Lviv", "Mariupol", "Bucha", "Kherson",
@@ -104,6 +105,23 @@ def varied_text(index_file: Path, mb: float) -> str:
     return "\n\n".join(out)
 
 
+def as_articles(text: str, size: int = ARTICLE_CHARS) -> list[str]:
+    """The text cut at paragraph breaks into pieces of about size characters:
+    what a folder of news articles gives ``newsmap places a.txt b.txt ...``."""
+    docs: list[str] = []
+    piece: list[str] = []
+    n = 0
+    for para in text.split("\n\n"):
+        piece.append(para)
+        n += len(para)
+        if n >= size:
+            docs.append("\n\n".join(piece))
+            piece, n = [], 0
+    if piece:
+        docs.append("\n\n".join(piece))
+    return docs
+
+
 # --- child processes: one measurement each ------------------------------------
 
 
@@ -153,18 +171,19 @@ def child_lookups(cache: str) -> None:
     _emit(candidates_per_s=cold, geocode_per_s=geocodes, rss_mb=_peak_rss_mb())
 
 
-def child_places(cache: str, text_path: str) -> None:
+def child_places(cache: str, text_path: str, articles: str = "") -> None:
     t0 = time.perf_counter()
     from geo.gazetteer import Gazetteer
 
     text = Path(text_path).read_text(encoding="utf-8")
+    docs = as_articles(text) if articles else [text]
     with Gazetteer.open(Path(cache)) as g:
         t1 = time.perf_counter()
-        mentions = g.places(text)
+        mentions = sum(len(g.places(doc)) for doc in docs)
         t2 = time.perf_counter()
     _emit(
         mb=len(text.encode()) / 1e6,
-        mentions=len(mentions),
+        mentions=mentions,
         places_s=t2 - t1,
         process_s=time.perf_counter() - t0,
         cpu_s=_cpu_s(),
@@ -172,17 +191,18 @@ def child_places(cache: str, text_path: str) -> None:
     )
 
 
-def child_geotext(text_path: str) -> None:
+def child_geotext(text_path: str, articles: str = "") -> None:
     t0 = time.perf_counter()
     from geotext import GeoText
 
     text = Path(text_path).read_text(encoding="utf-8")
+    docs = as_articles(text) if articles else [text]
     t1 = time.perf_counter()
-    found = GeoText(text)
+    found = [GeoText(doc) for doc in docs]
     t2 = time.perf_counter()
     _emit(
         mb=len(text.encode()) / 1e6,
-        mentions=len(found.cities) + len(found.countries),
+        mentions=sum(len(f.cities) + len(f.countries) for f in found),
         find_s=t2 - t1,
         process_s=time.perf_counter() - t0,
         cpu_s=_cpu_s(),
@@ -239,10 +259,17 @@ def _run(*args: str) -> dict[str, float]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def _places_vs_geotext(cache: str, text_path: Path, label: str, text: str) -> None:
-    """places() and geotext on one corpus, each as a whole process, and their ratio."""
+def _places_vs_geotext(
+    cache: str, text_path: Path, label: str, text: str, articles: bool = False
+) -> None:
+    """places() and geotext on one corpus, each as a whole process, and their
+    ratio; with articles, the corpus is cut into article-sized texts (see
+    as_articles), each resolved on its own."""
     text_path.write_text(text, encoding="utf-8")
-    p = _run("places", cache, str(text_path))
+    split = ["articles"] if articles else []
+    if articles:
+        label += f" as {len(as_articles(text)):,} articles"
+    p = _run("places", cache, str(text_path), *split)
     print(
         f"places() {label + ':':9} {p['mb']:.1f} MB -> {p['mentions']:,} mentions "
         f"in {p['places_s']:.2f} s "
@@ -254,7 +281,7 @@ def _places_vs_geotext(cache: str, text_path: Path, label: str, text: str) -> No
         import geotext  # noqa: F401
     except ImportError:
         return  # pip install -e '.[bench]'
-    gt = _run("geotext", str(text_path))
+    gt = _run("geotext", str(text_path), *split)
     print(
         f"geotext  {label + ':':9} {gt['mentions']:,} city/country names (no offsets, no "
         f"resolution) in {gt['find_s']:.2f} s; whole process {gt['process_s']:.2f} s "
@@ -319,6 +346,9 @@ def main() -> None:
         }
         for label, text in corpora.items():
             _places_vs_geotext(cache, Path(tmp) / f"{label}.txt", label, text)
+        _places_vs_geotext(
+            cache, Path(tmp) / "articles.txt", "varied", corpora["varied"], articles=True
+        )
         if args.places_only:
             return
         lk = _run("lookups", cache)

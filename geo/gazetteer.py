@@ -179,8 +179,8 @@ class _Resolved:
 
 
 # A name's candidates with the indexes of its national capitals and of those
-# matched only by an unlike alternate name.
-_Candidates = tuple[list[_Row], frozenset[int], frozenset[int]]
+# matched only by an unlike alternate name, and the prior of each.
+_Candidates = tuple[list[_Row], frozenset[int], frozenset[int], tuple[float, ...]]
 
 _SELECT = (
     "SELECT p.pid, p.geonameid, p.name, p.lat, p.lon, p.country, p.admin1, p.feature, "
@@ -220,6 +220,8 @@ class Gazetteer:
             for n in range(1, len(words))
         }
         self._rows_cache: dict[str, list[tuple[_Row, int]]] = {}
+        self._candidate_cache: dict[tuple[str, str | None], _Candidates] = {}
+        self._firsts: dict[tuple[str, str, str | None, bool], _Verdict] = {}
         # Keys the index surely lacks, without a query (see idx.FILTER_BITS).
         self._filter: bytes = con.execute("SELECT bits FROM keyfilter").fetchone()[0]
 
@@ -391,6 +393,44 @@ class Gazetteer:
             self._heads[head] = hit
         return hit
 
+    def _candidates_of(self, key: str, cue: str | None) -> _Candidates:
+        """A name's candidates, the indexes of its capitals and unlike alternate
+        names, and their priors: the same for every mention of the name, in
+        every text, so made once and shared (read-only)."""
+        cands = self._candidate_cache.get((key, cue))
+        if cands is None:
+            rows = self._rows(key, cue)
+            cands = (
+                rows,
+                _capital_indexes(rows),
+                _alternate_indexes(rows),
+                tuple(resolve.prior(r, r.capital, r.alternate) for r in rows),
+            )
+            if len(self._candidate_cache) > _CACHE_LIMIT:
+                self._candidate_cache.clear()
+            self._candidate_cache[(key, cue)] = cands
+        return cands
+
+    def _first_verdict(
+        self, query: str, plain: tuple[str, str | None, bool], cands: _Candidates
+    ) -> _Verdict:
+        """The verdict on a name before any context (cue, "near" and prominence
+        alone): the same in every text for the same words, so kept. The query
+        is part of the key, as the reason quotes it."""
+        memo = (query, *plain)
+        hit = self._firsts.get(memo)
+        if hit is None:
+            _, cue, near = plain
+            rows, capitals, alternates, priors = cands
+            ev = resolve.Evidence(
+                cue=cue, near=near, capitals=capitals, alternates=alternates, priors=priors
+            )
+            hit = (ev, resolve.decide(query, rows, ev))
+            if len(self._firsts) > _CACHE_LIMIT:
+                self._firsts.clear()
+            self._firsts[memo] = hit
+        return hit
+
     def candidates(self, name: str) -> list[Place]:
         """All places known by that name or alias, best-known first.
 
@@ -500,24 +540,10 @@ class Gazetteer:
         the text's clues and other places, then one sense per name per text."""
         found = recognize.find(text, self._classify, self._starts, self._everyday)
         work: list[_Resolved] = []
-        # Candidates and their capital and alternate indexes depend on the key
-        # and cue alone: built once per distinct pair, shared (read-only) by
-        # every mention of it.
+        places: list[_Resolved] = []  # the place mentions with candidates, in text order
+        # Each name's candidates (see _candidates_of), as this text uses them.
         shared: dict[tuple[str, str | None], _Candidates] = {}
         self._prefetch(f.key for f in found if f.kind == "place" or f.key in ("us", "uk"))
-        for f in found:
-            if f.kind == "demonym" and f.key in ("us", "uk") and _standalone(text, f.end):
-                f = recognize.Found(f.start, f.end, f.text, f.key, "place", f.cue, f.near)
-            if f.kind != "place":
-                work.append(_Resolved(f, []))
-                continue
-            cands = shared.get((f.key, f.cue))
-            if cands is None:
-                rows = self._rows(f.key, f.cue)
-                cands = (rows, _capital_indexes(rows), _alternate_indexes(rows))
-                shared[(f.key, f.cue)] = cands
-            work.append(_Resolved(f, cands[0]))
-        places = [w for w in work if w.found.kind == "place" and w.rows]
         # A mention without a parent or an anchor is decided by its key, cue and
         # "near" alone, in every pass: such mentions (most of a text) are
         # decided as one group, represented by the first of them. The others
@@ -525,17 +551,28 @@ class Gazetteer:
         groups: dict[tuple[Any, ...], list[_Resolved]] = {}
         group_of: dict[int, tuple[Any, ...]] = {}  # work index -> group
         reps: list[tuple[int, tuple[Any, ...] | None, _Resolved]] = []  # text order
-        for k, w in enumerate(work):
-            f = w.found
-            if f.kind != "place" or not w.rows:
+        for k, f in enumerate(found):
+            if f.kind == "demonym" and f.key in ("us", "uk") and _standalone(text, f.end):
+                f = recognize.Found(f.start, f.end, f.text, f.key, "place", f.cue, f.near)
+            if f.kind != "place":
+                work.append(_Resolved(f, []))
                 continue
+            cands = shared.get((f.key, f.cue))
+            if cands is None:
+                cands = shared[(f.key, f.cue)] = self._candidates_of(f.key, f.cue)
+            w = _Resolved(f, cands[0])
+            work.append(w)
+            if not w.rows:
+                continue
+            places.append(w)
             if f.parent is None and f.anchor is None:
                 gk = (f.key, f.cue, f.near)
                 members = groups.get(gk)
                 if members is None:
-                    members = groups[gk] = []
+                    groups[gk] = [w]
                     reps.append((k, gk, w))
-                members.append(w)
+                else:
+                    members.append(w)
                 group_of[k] = gk
             else:
                 reps.append((k, None, w))
@@ -545,11 +582,7 @@ class Gazetteer:
             f = w.found
             plain: tuple[Any, ...] = (f.key, f.cue, f.near)
             if plain not in first:
-                _, capitals, alternates = shared[(f.key, f.cue)]
-                ev = resolve.Evidence(
-                    cue=f.cue, near=f.near, capitals=capitals, alternates=alternates
-                )
-                first[plain] = (ev, resolve.decide(f.text, w.rows, ev))
+                first[plain] = self._first_verdict(f.text, plain, shared[(f.key, f.cue)])
             if g is None:
                 w.evidence, w.decision = first[plain]
             else:
@@ -572,6 +605,7 @@ class Gazetteer:
             decided: dict[tuple[Any, ...], _Verdict] = {}
             now: dict[tuple[Any, ...], _Verdict] = dict(fixed)
             seen = (work, group_of, now, verdicts)
+            settled = True  # no verdict changed in this pass
             for k, g, w in live:
                 f = w.found
                 parent = _chosen_then(seen, f.parent, k) if f.parent is not None else None
@@ -587,6 +621,7 @@ class Gazetteer:
                     f.direction if anchor else None,
                 )
                 if memo not in decided:
+                    cands = shared[(f.key, f.cue)]
                     ev = resolve.Evidence(
                         cue=f.cue,
                         parent=parent,
@@ -594,17 +629,23 @@ class Gazetteer:
                         direction=f.direction if anchor is not None else None,
                         near=f.near,
                         context=resolved.without(f.key),
-                        capitals=shared[(f.key, f.cue)][1],
-                        alternates=shared[(f.key, f.cue)][2],
+                        capitals=cands[1],
+                        alternates=cands[2],
+                        priors=cands[3],
                         weak_context=open_options.without(f.key),
                     )
                     decided[memo] = (ev, resolve.decide(f.text, w.rows, ev))
+                verdict = decided[memo]
                 if g is not None:
-                    now[g] = decided[memo]
+                    now[g] = verdict
+                    settled = settled and verdict[1] == verdicts[g][1]
                 else:
-                    w.evidence, w.decision = decided[memo]
+                    settled = settled and verdict[1] == w.decision
+                    w.evidence, w.decision = verdict
                     w.hard = parent is not None or anchor is not None
             verdicts = now
+            if settled:
+                break  # a pass that changed no verdict would be repeated as it is
         for gk, members in groups.items():
             ev, d = verdicts[gk]
             for w in members:

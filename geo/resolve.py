@@ -15,9 +15,10 @@ Order of evidence, strongest first (DESIGN.md, "Gazetteer"):
 
 from __future__ import annotations
 
+import bisect
 import functools
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NamedTuple, Protocol, overload
 
 from geo.geometry import EARTH_RADIUS_KM, haversine_km
@@ -91,6 +92,9 @@ class Evidence(NamedTuple):
     capitals: frozenset[int] = frozenset()  # indexes of candidates that are national capitals
     alternates: frozenset[int] = frozenset()  # indexes matched only by an unlike alternate name
     weak_context: Sequence[PlaceLike] = ()  # unresolved names' options
+    # prior() of each candidate with its capital and alternate flags, when the
+    # caller has them (a name's candidates are decided again in every pass).
+    priors: Sequence[float] = ()
 
 
 class Decision(NamedTuple):
@@ -199,6 +203,9 @@ def _context_points(place: PlaceLike, context: Sequence[PlaceLike]) -> tuple[flo
 # margin, so two towns within REGIONAL_KM always lie in neighbouring cells.
 _CELL = 2.0 * math.sin(REGIONAL_KM / (2.0 * EARTH_RADIUS_KM)) * 1.02
 _NEIGHBOURS = tuple((a, b, c) for a in (-1, 0, 1) for b in (-1, 0, 1) for c in (-1, 0, 1))
+# Up to this many towns in a text, a candidate's towns within reach are found
+# by latitude rather than by the 27 cells around it: quicker for an article's.
+_FEW_TOWNS = 200
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -226,11 +233,13 @@ class _ContextIndex:
 
     __slots__ = (
         "by_cell",
+        "by_lat",
         "by_unit",
         "countries",
         "key_countries",
         "key_sizes",
         "keys",
+        "lats",
         "nearby_cache",
         "places",
         "scores",
@@ -265,14 +274,36 @@ class _ContextIndex:
                 self.by_unit.setdefault(unit, []).append(pos)
                 self.unit_towns.setdefault(unit, [])
             if is_city:
-                self.by_cell.setdefault(_cell(lat, lon), []).append(pos)
                 town = self.towns[pos] = (pos, key, lon, math.radians(lat))
                 if unit is not None:
                     self.unit_towns[unit].append(town)
+        # How towns_near finds the towns within reach: by latitude among a few
+        # (an article's), by grid cell among many.
+        self.by_lat: list[_Town] = []
+        self.lats: list[float] = []
+        if len(self.towns) <= _FEW_TOWNS:
+            self.by_lat = sorted(self.towns.values(), key=lambda t: t[3])
+            self.lats = [t[3] for t in self.by_lat]
+        else:
+            for pos in self.towns:
+                at = self.places[pos]
+                self.by_cell.setdefault(_cell(at.latitude, at.longitude), []).append(pos)
 
-    def towns_near(self, cell: tuple[int, int, int]) -> list[_Town]:
-        """The towns in a cell and its neighbours, in list order; shared by every
-        candidate in that cell."""
+    def towns_near(self, lat: float, lon: float) -> list[_Town]:
+        """The towns that may lie within REGIONAL_KM of a point, in list order.
+
+        With few towns (an article's), those in the band of latitude it can
+        reach (two bisections); with many, those of the point's cell and its
+        neighbours, shared by every candidate in that cell. Either list holds
+        every town within reach, and the towns further away give nothing, so
+        both score the same.
+        """
+        if len(self.towns) <= _FEW_TOWNS:
+            p = math.radians(lat)
+            lo = bisect.bisect_left(self.lats, p - _BAND_RAD)
+            hi = bisect.bisect_right(self.lats, p + _BAND_RAD, lo)
+            return sorted(self.by_lat[lo:hi]) if hi - lo > 1 else self.by_lat[lo:hi]
+        cell = _cell(lat, lon)
         hit = self.nearby_cache.get(cell)
         if hit is None:
             found: list[int] = []
@@ -287,6 +318,9 @@ class _ContextIndex:
 # No town further apart in latitude than this is within REGIONAL_KM (the
 # great-circle distance is at least the difference in latitude); with a margin.
 _MAX_DLAT_RAD = REGIONAL_KM / EARTH_RADIUS_KM * 1.001
+# The band towns_near takes: wider still, so that rounding cannot leave out a
+# town the distance loop's own test would keep.
+_BAND_RAD = _MAX_DLAT_RAD * 1.001
 _TOP_POINTS = max(SAME_ADMIN1, NEAR_POINTS) + 0.25
 # The most weak context can give: the best agreement plus the same country, weakened.
 _WEAK_CEILING = (_TOP_POINTS + SAME_COUNTRY) * WEAK_CONTEXT
@@ -359,11 +393,17 @@ class Context(Sequence[PlaceLike]):
         Kept per candidate and excluded name: a pass over a long text scores the
         same candidate for several clues of its name (about half the calls).
         """
+        pts, (_, win, same) = self.scored(place)
+        return pts, win, same
+
+    def scored(self, place: PlaceLike) -> tuple[float, _Why]:
+        """``score``'s points, and their reason as ``_word`` words it: (this
+        context, winner, same country)."""
         memo = (place, self._exclude)
         hit = self._index.scores.get(memo)
         if hit is None:
             hit = self._index.scores[memo] = self._score(place)
-        return hit
+        return hit[0], (self, hit[1], hit[2])
 
     def _score(self, place: PlaceLike) -> tuple[float, int, bool]:
         """``score`` computed: the loop repeats ``_agreement``'s arithmetic (same
@@ -385,7 +425,7 @@ class Context(Sequence[PlaceLike]):
                 if ix.keys[pos] != ex:
                     best, win = SAME_ADMIN1, pos
                     break
-        if place.feature == "city" and ix.by_cell:
+        if place.feature == "city" and ix.towns:
             lat1, lon1 = place.latitude, place.longitude
             p1 = math.radians(lat1)
             cos_p1 = math.cos(p1)
@@ -406,7 +446,7 @@ class Context(Sequence[PlaceLike]):
                 # Distance alone, from towns of other admin-1s (those of this one
                 # are all further than REGIONAL_KM): NEAR_POINTS, else
                 # REGIONAL_POINTS, named by the first town (in list order) to give it.
-                for pos, key, o_lon, p2 in ix.towns_near(_cell(lat1, lon1)):
+                for pos, key, o_lon, p2 in ix.towns_near(lat1, lon1):
                     if best >= NEAR_POINTS and pos > win:
                         break
                     dp = p2 - p1
@@ -435,18 +475,23 @@ class Context(Sequence[PlaceLike]):
 _Why = Any
 
 
-def _scored_points(place: PlaceLike, context: Sequence[PlaceLike]) -> tuple[float, _Why]:
-    """``_context_points`` with the reason left unworded where that is cheaper."""
+def _points_by(context: Sequence[PlaceLike]) -> Callable[[PlaceLike], tuple[float, _Why]]:
+    """How ``decide`` scores candidates against a context, chosen once per
+    decision: ``_context_points`` with the reason left unworded where that is
+    cheaper (a Context's index), else the plain loop."""
     if isinstance(context, Context):
-        best, win, same = context.score(place)
-        return best, (context, win, same)
+        return context.scored
     if not context:
-        return 0.0, ""
-    return _context_points(place, context)
+        return _no_points
+    return functools.partial(_context_points, context=context)
+
+
+def _no_points(place: PlaceLike) -> tuple[float, _Why]:
+    return 0.0, ""
 
 
 def _word(place: PlaceLike, why: _Why) -> str:
-    """The reason of ``_scored_points``, worded."""
+    """The reason of ``_points_by``'s scorer, worded."""
     if isinstance(why, str):
         return why
     if why[0] == "weak":
@@ -500,7 +545,7 @@ def decide(query: str, candidates: Sequence[PlaceLike], ev: Evidence) -> Decisio
             f"abstained: no {query!r} fits the text's explicit clue ({'; '.join(hard)})",
         )
 
-    if ev.cue is None:
+    if ev.cue is None and any(candidates[i].feature == "admin1" for i in pool):
         # A bare name shared by a town and the unit around it means the town
         # ("New York", "Kyiv"); the unit needs a cue such as "region".
         town_units = {
@@ -526,19 +571,21 @@ def decide(query: str, candidates: Sequence[PlaceLike], ev: Evidence) -> Decisio
         score = 0.95 if hard else 0.85
         return Decision(top, (top,), score, _precision(candidates[top], ev), reason)
     scored: list[tuple[float, int, _Why]] = []
-    context, capitals, alternates = ev.context, ev.capitals, ev.alternates
-    weak_context = ev.weak_context if len(ev.weak_context) else None  # asked once, not per place
+    capitals, alternates, priors = ev.capitals, ev.alternates, ev.priors
+    points = _points_by(ev.context)
+    # Asked once, not per place.
+    weak_points = _points_by(ev.weak_context) if len(ev.weak_context) else None
     for i in pool:
         place = candidates[i]
-        pts, why = _scored_points(place, context)
+        pts, why = points(place)
         # Weak context counts only when it beats the full context, which it
         # cannot once pts reaches its ceiling: then it is not worth scoring.
         ceiling = _WEAK_CEILING_UNIT if place.feature == "admin1" else _WEAK_CEILING
-        if weak_context is not None and pts < ceiling:
-            weak, weak_why = _scored_points(place, weak_context)
+        if weak_points is not None and pts < ceiling:
+            weak, weak_why = weak_points(place)
             if weak * WEAK_CONTEXT > pts:
                 pts, why = weak * WEAK_CONTEXT, ("weak", why, weak_why)
-        base = prior(place, i in capitals, i in alternates)
+        base = priors[i] if priors else prior(place, i in capitals, i in alternates)
         scored.append((base + pts, i, why))
     scored.sort(key=lambda s: -s[0])
     ranked = tuple(i for _, i, _ in scored)
