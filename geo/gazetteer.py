@@ -222,6 +222,7 @@ class Gazetteer:
         self._rows_cache: dict[str, list[tuple[_Row, int]]] = {}
         self._candidate_cache: dict[tuple[str, str | None], _Candidates] = {}
         self._firsts: dict[tuple[str, str, str | None, bool], _Verdict] = {}
+        self._words: dict[str, recognize.WordInfo] = {}  # see recognize.find
         # Keys the index surely lacks, without a query (see idx.FILTER_BITS).
         self._filter: bytes = con.execute("SELECT bits FROM keyfilter").fetchone()[0]
 
@@ -538,7 +539,9 @@ class Gazetteer:
     def _resolve_text(self, text: str) -> list[_Resolved]:
         """Recognise names, then resolve in passes: prominence alone, then with
         the text's clues and other places, then one sense per name per text."""
-        found = recognize.find(text, self._classify, self._starts, self._everyday)
+        if len(self._words) > _CACHE_LIMIT:
+            self._words.clear()
+        found = recognize.find(text, self._classify, self._starts, self._everyday, self._words)
         work: list[_Resolved] = []
         places: list[_Resolved] = []  # the place mentions with candidates, in text order
         # Each name's candidates (see _candidates_of), as this text uses them.

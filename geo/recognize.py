@@ -576,11 +576,18 @@ def _is_dateline(text: str, tokens: list[_Token], i: int, j: int) -> bool:
     return _DATELINE_AFTER.match(text, last.start + len(last.text)) is not None
 
 
+# What find learns of a distinct capitalised word: whether a name may begin
+# with it, its key alone, the key's kind, whether it ends in a possessive and
+# whether it is all capitals.
+WordInfo = tuple[bool, str, "Kind | None", bool, bool]
+
+
 def find(
     text: str,
     classify: Classify,
     starts: Callable[[str], bool] | None = None,
     everyday: Container[str] = frozenset(),
+    words: dict[str, WordInfo] | None = None,
 ) -> list[Found]:
     """Recognise names in text: places and demonyms, in text order.
 
@@ -591,8 +598,11 @@ def find(
     without a look at their neighbours, which is most of them. ``everyday``
     holds the keys of places named like everyday words ("hit", "reading",
     "nice"): at the start of a sentence such a word is a place only where the
-    text vouches for it (see ``_screen``). Returned offsets satisfy
-    ``text[f.start:f.end] == f.text``.
+    text vouches for it (see ``_screen``). ``words``, when given, keeps what
+    is learnt of each distinct capitalised word (see ``_word_info``) for the
+    next text: it depends on the word, classify and starts alone, so a caller
+    whose classify and starts stay the same can pass the same dict for every
+    text. Returned offsets satisfy ``text[f.start:f.end] == f.text``.
     """
     if not text:
         return []
@@ -600,9 +610,8 @@ def find(
     # Surnames met in full ("Lloyd Austin"): alone later in the text they are
     # the person again ("Austin said"), unless a parent follows ("Austin, Texas").
     persons: set[str] = set()
-    # Per distinct word: whether a name may begin with it, its key alone, the
-    # key's kind, whether it ends in a possessive, whether it is all capitals.
-    words: dict[str, tuple[bool, str, Kind | None, bool, bool]] = {}
+    if words is None:
+        words = {}
     consumed = 0  # end of the last name matched: words before it are spent
     # The last capitalised token seen: the only word before a name that can
     # make it part of a longer one.
@@ -868,9 +877,7 @@ def _before_capital(text: str, start: int, any_case: bool = False) -> str:
     )
 
 
-def _word_info(
-    word: str, classify: Classify, starts: Callable[[str], bool] | None
-) -> tuple[bool, str, Kind | None, bool, bool]:
+def _word_info(word: str, classify: Classify, starts: Callable[[str], bool] | None) -> WordInfo:
     """What find keeps of a distinct capitalised word: whether a name can start
     at it (its key alone is a place or a demonym, or, unless its possessive
     closes it, the start of a longer key), its key alone and the key's kind,
