@@ -126,6 +126,7 @@ class _Row:
         "pid",
         "place",
         "population",
+        "prior",
         "radius_km",
     )
 
@@ -150,6 +151,9 @@ class _Row:
         self.feature = place.feature
         self.population = place.population
         self.radius_km = place.radius_km
+        # Its prominence before any evidence: the order of a name's candidates,
+        # and the base of every score it gets.
+        self.prior = resolve.prior(self, capital, alternate)
 
     def __repr__(self) -> str:
         return f"_Row({self.pid}, {self.place!r}, {self.admin1_code!r}, {self.capital})"
@@ -334,7 +338,7 @@ class Gazetteer:
             if r[11] == idx.ALTERNATE and _unlike(key, row.place.name):
                 row = _Row(row.pid, row.place, row.admin1_code, row.capital, True)
             hit.append((row, r[11]))
-        hit.sort(key=lambda rk: -resolve.prior(rk[0], rk[0].capital, rk[0].alternate))
+        hit.sort(key=lambda rk: -rk[0].prior)
         if len(self._rows_cache) > _CACHE_LIMIT:
             self._rows_cache.clear()
         self._rows_cache[key] = hit
@@ -405,7 +409,7 @@ class Gazetteer:
                 rows,
                 _capital_indexes(rows),
                 _alternate_indexes(rows),
-                tuple(resolve.prior(r, r.capital, r.alternate) for r in rows),
+                tuple(r.prior for r in rows),
             )
             if len(self._candidate_cache) > _CACHE_LIMIT:
                 self._candidate_cache.clear()
