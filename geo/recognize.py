@@ -377,12 +377,12 @@ def _shape(word: str) -> tuple[int, bool, bool, bool]:
     return len(word) - 2 if poss else len(word), poss, cap, caps
 
 
-_new_tuple = tuple.__new__
+_make_token: Callable[[tuple[object, ...]], _Token] = functools.partial(tuple.__new__, _Token)
 
 
 def _token(start: int, word: str) -> _Token:
     n, poss, cap, caps = _shape(word)
-    return _new_tuple(_Token, (start, start + n, word, poss, cap, caps))  # type: ignore[no-any-return]
+    return _make_token((start, start + n, word, poss, cap, caps))
 
 
 def _word_before(text: str, pos: int, floor: int) -> _Token | None:
