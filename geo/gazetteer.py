@@ -548,7 +548,8 @@ class Gazetteer:
         found = recognize.find(text, self._classify, self._starts, self._everyday, self._words)
         work: list[_Resolved] = []
         places: list[_Resolved] = []  # the place mentions with candidates, in text order
-        # Each name's candidates (see _candidates_of), as this text uses them.
+        # Each name's candidates (see _candidates_of), held for this text: the
+        # shared cache may be cleared while the text is resolved.
         shared: dict[tuple[str, str | None], _Candidates] = {}
         self._prefetch(f.key for f in found if f.kind == "place" or f.key in ("us", "uk"))
         # A mention without a parent or an anchor is decided by its key, cue and
