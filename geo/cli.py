@@ -18,6 +18,7 @@ from geo.errors import DataError, NewsmapError
 from geo.files import read_text_file
 from geo.gazetteer import Gazetteer, Resolution
 from geo.geocoding import Geocoder, OnlineService
+from geo.names import QUOTE_LIMIT, quoted
 
 # geocode and places answer without pandas (about 0.6 s of start-up); the
 # commands that work on tables import it, and folium, when they run.
@@ -117,17 +118,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _shown(name: str) -> str:
+    """A name as a line of output starts with it: whole, unless too long to read."""
+    return name if len(name) <= QUOTE_LIMIT else quoted(name)
+
+
 def _describe(r: Resolution) -> str:
     if r.place is None:
         options = ", ".join(f"{p.name} ({p.geonameid}, {p.country})" for p in r.alternatives[:5])
-        return f"{r.query}: unresolved ({r.reason})" + (
+        return f"{_shown(r.query)}: unresolved ({r.reason})" + (
             f"; candidates: {options}" if options else ""
         )
     p = r.place
     where = ", ".join(x for x in (p.admin1, p.country_name) if x)
     source = f"[{p.geonameid}]" if p.geonameid is not None else f"({r.reason})"
     return (
-        f"{r.query}: {p.name}, {where} {source} {p.latitude:.5f},{p.longitude:.5f} "
+        f"{_shown(r.query)}: {p.name}, {where} {source} {p.latitude:.5f},{p.longitude:.5f} "
         f"precision {r.precision} score {r.score:.2f}"
     )
 

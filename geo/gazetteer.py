@@ -25,7 +25,7 @@ from typing import Any
 from geo import index as idx
 from geo import recognize, resolve
 from geo.errors import GazetteerError
-from geo.names import fold
+from geo.names import fold, quoted
 
 MAX_ALTERNATIVES = 25
 _WORD_AHEAD = re.compile(r"\s*[A-Za-z]")
@@ -488,10 +488,11 @@ class Gazetteer:
         rows = self._rows(key, cue)
         if not rows:
             country = self._demonyms.get(key)
+            of = self._countries.get(country, country)
             reason = (
-                f"{name!r} is a demonym of {self._countries.get(country, country)}, not a place"
+                f"{quoted(name)} is a demonym of {of}, not a place"
                 if country
-                else f"no place called {name!r} in the gazetteer"
+                else f"no place called {quoted(name)} in the gazetteer"
             )
             return Resolution(name, None, None, 0.0, (), reason)
         ev = resolve.Evidence(

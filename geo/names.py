@@ -49,6 +49,20 @@ def fold(name: str) -> str:
     return text.strip()
 
 
+# Longest name a message quotes whole; a longer one (pasted text, a runaway
+# field) is cut, with its length said, so that the message stays readable.
+QUOTE_LIMIT = 60
+
+
+def quoted(name: str, limit: int = QUOTE_LIMIT) -> str:
+    """The name as a message quotes it: repr() when short, else its start and
+    end around an ellipsis with its length ("'Kyi…yiv' (10,000 characters)")."""
+    if len(name) <= limit:
+        return repr(name)
+    half = limit // 2
+    return f"{name[:half] + '…' + name[-half:]!r} ({len(name):,} characters)"
+
+
 def is_latin_or_cyrillic(name: str) -> bool:
     """True when every letter of the name is Latin or Cyrillic script.
 

@@ -39,6 +39,7 @@ from geo import index as idx
 from geo.errors import GeocodingError
 from geo.gazetteer import Place, Resolution
 from geo.geometry import haversine_km
+from geo.names import quoted
 
 USER_AGENT_ENV = "NEWSMAP_USER_AGENT"
 URL_ENV = "NEWSMAP_NOMINATIM_URL"
@@ -289,11 +290,11 @@ class OnlineGeocoder:
                 what = _describe(err)
                 if delay is None:
                     raise GeocodingError(
-                        f"Nominatim at {self.domain} refused {name!r}: {what}"
+                        f"Nominatim at {self.domain} refused {quoted(name)}: {what}"
                     ) from err
                 if attempt == self.retry.attempts or waited + delay > self.retry.max_wait:
                     raise GeocodingError(
-                        f"Nominatim at {self.domain} gave no answer for {name!r} after "
+                        f"Nominatim at {self.domain} gave no answer for {quoted(name)} after "
                         f"{attempt} attempt(s) and {waited:.0f} s of waiting (last: {what}); "
                         "try again later"
                     ) from err

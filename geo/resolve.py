@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NamedTuple, Protocol, overload
 
 from geo.geometry import EARTH_RADIUS_KM, haversine_km
+from geo.names import quoted
 
 # Score points; one point is a factor of ten in population.
 MARGIN = 0.9  # how far the winner must lead the runner-up (about 8x population)
@@ -509,7 +510,7 @@ def decide(query: str, candidates: Sequence[PlaceLike], ev: Evidence) -> Decisio
     a decision ranking a single candidate stands whatever the context.
     """
     if not candidates:
-        return Decision(None, (), 0.0, None, f"no place called {query!r} in the gazetteer")
+        return Decision(None, (), 0.0, None, f"no place called {quoted(query)} in the gazetteer")
     pool = list(range(len(candidates)))
     hard: list[str] = []
 
@@ -542,7 +543,7 @@ def decide(query: str, candidates: Sequence[PlaceLike], ev: Evidence) -> Decisio
             (),
             0.0,
             None,
-            f"abstained: no {query!r} fits the text's explicit clue ({'; '.join(hard)})",
+            f"abstained: no {quoted(query)} fits the text's explicit clue ({'; '.join(hard)})",
         )
 
     if ev.cue is None and any(candidates[i].feature == "admin1" for i in pool):
@@ -599,8 +600,8 @@ def decide(query: str, candidates: Sequence[PlaceLike], ev: Evidence) -> Decisio
             ranked,
             round(0.5 * max(margin, 0.0) / MARGIN, 2),
             None,
-            f"abstained: {len(scored)} places called {query!r} and nothing in the text decides "
-            f"between {_label(place)} and {_label(runner)}",
+            f"abstained: {len(scored)} places called {quoted(query)} and nothing in the text "
+            f"decides between {_label(place)} and {_label(runner)}",
         )
     # Worded only now: an abstention does not say why the top candidate led.
     parts = [p for p in (basis, _word(place, top_why)) if p]

@@ -44,6 +44,19 @@ def test_geocode_text_output_is_one_line_per_name() -> None:
     assert result.stdout.startswith("Kyiv: Kyiv") and "[703448]" in result.stdout
 
 
+def test_geocode_of_a_runaway_name_says_so_in_a_readable_line() -> None:
+    name = "Kharkiv" + "x" * 9_993  # 10,000 characters, e.g. a pasted paragraph
+    result = newsmap("geocode", name, "Kyiv")
+    assert result.returncode == 0, result.stderr
+    first, second = result.stdout.splitlines()
+    assert "unresolved" in first and "(10,000 characters)" in first
+    assert len(first) < 300 and first.startswith("'Kharkiv")
+    assert second.startswith("Kyiv: Kyiv")
+    # The JSON answer keeps what the user gave, whole.
+    rows = json.loads(newsmap("geocode", name, "--json").stdout)
+    assert rows[0]["query"] == name and rows[0]["name"] is None
+
+
 def test_places_json_is_one_line_per_file(tmp_path: Path) -> None:
     other = tmp_path / "other.txt"
     other.write_text("Shelling was reported in Kharkiv on Sunday.", encoding="utf-8")

@@ -56,6 +56,15 @@ def test_names_fold_apostrophes_diacritics_hyphens_and_possessives() -> None:
     assert fold("Kijów") == "kijow"
 
 
+def test_a_message_quotes_a_short_name_whole_and_cuts_a_long_one() -> None:
+    from geo.names import quoted
+
+    assert quoted("Kyiv") == "'Kyiv'"
+    assert quoted("K" * 60) == repr("K" * 60)
+    long = "Chernihiv" + "-" * 100 + "Kyiv"
+    assert quoted(long) == f"'{long[:30]}…{long[-30:]}' (113 characters)"
+
+
 def test_possessive_is_cut_from_the_mention() -> None:
     found = places("Ukraine’s military said")
     assert [(f.text, f.start, f.end) for f in found] == [("Ukraine", 0, 7)]
