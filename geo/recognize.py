@@ -180,8 +180,13 @@ _NEAR_BEFORE = re.compile(
     rf"\b(?:near|nearby|outside|around|close\s+to|outskirts\s+of|vicinity\s+of|{_DIR}\s+of)\s+(?:the\s+)?$",
     re.I,
 )
+# "The capital of X" names X's capital, so X is a country or a region ("the
+# capital of Peru"); "the Ukrainian capital of Kyiv" and "the regional capital
+# of Kherson" name the city.
 _CITY_BEFORE = re.compile(
-    r"\b(?:city|town|village|settlement|suburb|capital|port|hamlet)\s+of\s+$", re.I
+    r"(?:\b(?:city|town|village|settlement|suburb|port|hamlet)"
+    r"|\b(?!(?:the|a|its|their)\s)[a-z]+\s+capital)\s+of\s+$",
+    re.I,
 )
 _IN_BEFORE_PARENT = re.compile(
     rf"^\s*(?:,\s*)?in\s+(?:the\s+)?(?:(?:{_DIR})(?:ern)?\s+|central\s+"
@@ -239,7 +244,8 @@ NAME_HEADS_BEFORE_OF = frozenset(
      "institute", "school", "academy", "museum", "church", "cathedral", "diocese",
      "archdiocese", "duke", "duchess", "earl", "council", "band", "club"]
 )  # fmt: skip
-# US state abbreviations in AP style, as they follow a town: "Mobile, Ala.".
+# US state and Canadian province abbreviations in AP and Canadian Press style,
+# as they follow a town: "Mobile, Ala.", "London, Ont.".
 STATE_ABBREVIATIONS = {
     "Ala.": "alabama", "Ariz.": "arizona", "Ark.": "arkansas", "Calif.": "california",
     "Colo.": "colorado", "Conn.": "connecticut", "Del.": "delaware", "Fla.": "florida",
@@ -252,11 +258,15 @@ STATE_ABBREVIATIONS = {
     "R.I.": "rhode island", "S.C.": "south carolina", "S.D.": "south dakota",
     "Tenn.": "tennessee", "Vt.": "vermont", "Va.": "virginia", "Wash.": "washington",
     "W.Va.": "west virginia", "Wis.": "wisconsin", "Wyo.": "wyoming",
+    "Alta.": "alberta", "B.C.": "british columbia", "Man.": "manitoba",
+    "N.B.": "new brunswick", "Nfld.": "newfoundland and labrador", "N.L.":
+    "newfoundland and labrador", "N.S.": "nova scotia", "Ont.": "ontario",
+    "P.E.I.": "prince edward island", "Que.": "quebec", "Sask.": "saskatchewan",
 }  # fmt: skip
 _STATE_AFTER = re.compile(
     r",[^\S\n]*("
     + "|".join(re.escape(a) for a in sorted(STATE_ABBREVIATIONS, key=len, reverse=True))
-    + r")(?![\w.])"
+    + r")(?!\w|\.\w)"  # not the start of a longer one ("N.Y.C."); "Kan.." ends one
 )
 # How an abbreviation opens: after ", " and another letter, there is none.
 _STATE_HEADS = frozenset(a[0] for a in STATE_ABBREVIATIONS)

@@ -258,7 +258,8 @@ def test_skipping_words_that_begin_no_name_changes_nothing_in_random_text() -> N
 MORE_PLACES = PLACES | {
     "hit", "anbar", "reading", "nice", "split", "zagreb", "mobile", "alabama", "dnipro",
     "avon", "azov", "england", "the bank", "deir ez zor", "donetsk", "oregon", "ohio",
-    "jordan", "amman", "zolochiv", "melbourne", "reserve",
+    "jordan", "amman", "zolochiv", "melbourne", "reserve", "london", "ontario", "sydney",
+    "nova scotia", "kansas city", "kansas", "queens", "peru", "kherson",
 }  # fmt: skip
 EVERYDAY = frozenset({"hit", "reading", "nice", "split", "mobile"})
 
@@ -309,6 +310,29 @@ def test_ap_state_abbreviation_after_a_town_is_its_parent() -> None:
     assert mobile.parent == 1
     for gap in (",", ",  ", ",\t", ", \u2009"):  # however much white space
         assert [f.text for f in more(f"Mobile{gap}Ala. (AP)")] == ["Mobile", "Ala."]
+
+
+def test_canadian_province_abbreviation_after_a_town_is_its_parent() -> None:
+    london, ont = more("LONDON, Ont. — London police asked for help.")[:2]
+    assert (ont.text, ont.key, ont.cue, london.parent) == ("Ont.", "ontario", "admin", 1)
+    sydney, ns = more("SYDNEY, N.S. — Ferries were cancelled.")
+    assert (ns.text, ns.key, sydney.parent) == ("N.S.", "nova scotia", 1)
+
+
+def test_an_abbreviation_ends_at_its_own_period_or_a_second_one() -> None:
+    # "Kan.." (the sentence's period after the abbreviation's): still Kansas.
+    assert [f.text for f in more("a stadium in Kansas City, Kan..")] == ["Kansas City", "Kan."]
+    # "N.Y.C." is not "N.Y." followed by more.
+    assert [f.text for f in more("Rents in Queens, N.Y.C. rose.")] == ["Queens"]
+
+
+def test_the_capital_of_a_country_is_no_city_cue_but_a_demonym_capital_is() -> None:
+    (peru,) = more("a city that shares its name with the capital of Peru.")
+    assert peru.cue is None
+    (kyiv,) = more("Sirens sounded in the Ukrainian capital of Kyiv.")
+    assert kyiv.cue == "city"
+    (kherson,) = more("Troops entered the regional capital of Kherson.")
+    assert kherson.cue == "city"
 
 
 @pytest.mark.parametrize(
