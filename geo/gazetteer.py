@@ -14,12 +14,12 @@ import dataclasses
 import gc
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
-from types import TracebackType
+from types import MappingProxyType, TracebackType
 from typing import Any
 
 from geo import index as idx
@@ -607,9 +607,16 @@ class Gazetteer:
                 (w.found.key, w.rows, verdicts[g][1] if g is not None else w.decision)
                 for _, g, w in reps
             ]
+            # A name settled by a clue ("SYDNEY, N.S.") means that place wherever
+            # it recurs (see _one_sense_per_name): its other readings are no context.
+            sense = {
+                w.found.key: w.rows[w.decision.chosen].pid
+                for _, g, w in reps
+                if g is None and w.hard and w.decision is not None and w.decision.chosen is not None
+            }
             # Indexed once per pass; each name sees it without its own entries.
-            resolved = resolve.Context.build(_resolved_places(states))
-            open_options = resolve.Context.build(_open_options(states))
+            resolved = resolve.Context.build(_resolved_places(states, sense))
+            open_options = resolve.Context.build(_open_options(states, sense))
             # Repeated names with the same clues get the same answer: decide once.
             decided: dict[tuple[Any, ...], _Verdict] = {}
             now: dict[tuple[Any, ...], _Verdict] = dict(fixed)
@@ -736,17 +743,23 @@ def _unlike(key: str, name: str) -> bool:
 
 # What the passes read of a mention: its key, candidates and current decision.
 _State = tuple[str, Sequence[_Row], "resolve.Decision | None"]
+_NO_SENSE: Mapping[str, int] = MappingProxyType({})
 
 
-def _open_options(states: Iterable[_State]) -> list[tuple[str, _Row]]:
-    """(key, candidate) for the best few candidates of each name still undecided."""
+def _open_options(
+    states: Iterable[_State], sense: Mapping[str, int] = _NO_SENSE
+) -> list[tuple[str, _Row]]:
+    """(key, candidate) for the best few candidates of each name still undecided,
+    but for a name that sense settles (key -> pid): that place only."""
     seen: dict[tuple[str, int], _Row] = {}
     for key, rows, d in states:
         if d is None or d.chosen is not None:
             continue
+        settled = sense.get(key) if sense else None
         for i in d.ranked[:_OPEN_OPTIONS]:
             row = rows[i]
-            seen.setdefault((key, row.pid), row)
+            if settled is None or row.pid == settled:
+                seen.setdefault((key, row.pid), row)
     return [(key, row) for (key, _), row in seen.items()]
 
 
@@ -756,12 +769,17 @@ def _context_rows(work: Sequence[_Resolved], exclude: str) -> tuple[_Row, ...]:
     return tuple(row for key, row in _resolved_places(states) if key != exclude)
 
 
-def _resolved_places(states: Iterable[_State]) -> list[tuple[str, _Row]]:
-    """(key, place) for each distinct pair resolved in a text."""
+def _resolved_places(
+    states: Iterable[_State], sense: Mapping[str, int] = _NO_SENSE
+) -> list[tuple[str, _Row]]:
+    """(key, place) for each distinct pair resolved in a text, leaving out the
+    other readings of a name that sense settles (key -> pid)."""
     seen: dict[tuple[str, int], _Row] = {}
     for key, rows, d in states:
         if d is not None and d.chosen is not None:
             row = rows[d.chosen]
+            if sense and sense.get(key, row.pid) != row.pid:
+                continue
             seen.setdefault((key, row.pid), row)
     return [(key, row) for (key, _), row in seen.items()]
 

@@ -290,6 +290,26 @@ def test_a_town_settled_by_its_dateline_stays_that_town_as_the_city_of(gaz: Gaze
     assert all(m.resolution.place and m.resolution.place.country == "US" for m in towns)
 
 
+def test_a_dateline_town_is_no_context_in_its_other_reading(gaz: Gazetteer) -> None:
+    # Bare "Sydney" alone would be the Australian city; the dateline settles it
+    # in Nova Scotia, so Sydney, NSW must not pull North Sydney to Australia.
+    text = (
+        "SYDNEY, Nova Scotia — Ferries from North Sydney were cancelled as winds rose, "
+        "leaving truckers stranded in Sydney."
+    )
+    got = {m.text: m.resolution.place for m in gaz.places(text)}
+    assert got["SYDNEY"] is not None and got["SYDNEY"].admin1 == "Nova Scotia"
+    assert got["North Sydney"] is not None and got["North Sydney"].country == "CA"
+    assert got["Sydney"] is not None and got["Sydney"].country == "CA"
+
+
+def test_the_capital_of_a_country_is_the_country(gaz: Gazetteer) -> None:
+    text = "LIMA, Ohio (AP) — The city shares its name with the capital of Peru."
+    got = {m.text: m.resolution.place for m in gaz.places(text)}
+    assert got["LIMA"] is not None and got["LIMA"].country == "US"
+    assert got["Peru"] is not None and got["Peru"].feature == "country"
+
+
 def test_everyday_words_and_organisations_are_not_places_in_news(gaz: Gazetteer) -> None:
     text = (
         "Hit by shelling for a third night, families in Kharkiv slept in the metro. "
