@@ -205,6 +205,11 @@ _ANCHOR_GAP = re.compile(
     rf"\b(?P<dir>{_DIR})(?:ern)?\s+of\s+(?:the\s+(?:city|town|village)\s+of\s+)?$",
     re.I,
 )
+# A distance stated in an anchor's gap ("some 450 kilometres southeast of").
+_STATED_DISTANCE = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(km|kilomet(?:re|er)s|miles)\b", re.I)
+# The farthest a place may lie from its anchor for the resolver to check the
+# direction (resolve.ANCHOR_MAX_KM): a farther stated distance gives no anchor.
+ANCHOR_REACH_KM = 150.0
 # What follows a dateline's place: ", Ukraine (AP)", " (Reuters) —", " — ".
 _DATELINE_AFTER = re.compile(rf"\s*(?:,|\(|[{HYPHENS}])")
 _SEGMENT_BREAK = re.compile('[.!?\n:;"“”\u2013\u2014]')
@@ -335,7 +340,9 @@ class Found(NamedTuple):
     text: str
     key: str
     kind: Kind
-    cue: str | None = None  # "admin" after "X region"; "city" after "the city of"
+    # "admin" after "X region"; "city" after "the city of"; "initials" for an
+    # all-caps word of up to three letters outside a dateline ("CAR", "ELN")
+    cue: str | None = None
     near: bool = False  # "near X", "south of X": the event is near, not at, X
     parent: int | None = None  # index of a containing mention ("X, Ukraine")
     anchor: int | None = None  # index of a reference mention ("south of Sumy")
@@ -703,7 +710,10 @@ def find(
             if _a_person_here(text, key, last.end, verdict, persons):
                 continue
         if kind in ("place", "demonym"):
-            found.append(_found(text, tokens, i, j, key, kind))
+            f = _found(text, tokens, i, j, key, kind)
+            if kind == "place" and f.cue is None and _initials(text, tokens, i, j):
+                f = f._replace(cue="initials")
+            found.append(f)
     found = _screen(text, found, everyday)
     _share_plural_cues(text, found)
     return _relate(text, found)
@@ -957,10 +967,18 @@ def _longest_match(
 
 def _acronym_ok(text: str, tokens: list[_Token], i: int, j: int, span: str) -> bool:
     """All-caps words match only as initialisms ("US", "UK") or in a dateline."""
-    letters = [ch for ch in span if ch.isalpha()]
-    if len(letters) <= 3 and j == i + 1:
-        return True
-    return _is_dateline(text, tokens, i, j)
+    return _initials_shape(tokens, i, j) or _is_dateline(text, tokens, i, j)
+
+
+def _initials_shape(tokens: list[_Token], i: int, j: int) -> bool:
+    """One all-caps word of at most three letters ("US", "U.S.", "CAR", "ELN")."""
+    return j == i + 1 and tokens[i].all_caps and sum(ch.isalpha() for ch in tokens[i].text) <= 3
+
+
+def _initials(text: str, tokens: list[_Token], i: int, j: int) -> bool:
+    """Whether a match is initials outside a dateline: such a match means a
+    place only if the place is known by initials (see INITIALS_CUE)."""
+    return _initials_shape(tokens, i, j) and not _is_dateline(text, tokens, i, j)
 
 
 def _part_of_longer_name(
@@ -1150,6 +1168,18 @@ def _cues_before(text: str, start: int, cue: str | None) -> tuple[str | None, bo
     return cue, bool(_NEAR_BEFORE.search(before))
 
 
+def _within_reach(gap: str) -> bool:
+    """Whether an anchor's gap states no distance, or one the resolver can check:
+    "Yavas, some 450 kilometres southeast of Moscow" is no hard clue."""
+    m = _STATED_DISTANCE.search(gap)
+    if m is None:
+        return True
+    km = float(m.group(1).replace(",", ""))
+    if m.group(2).lower() == "miles":
+        km *= 1.609344
+    return km <= ANCHOR_REACH_KM
+
+
 def _share_plural_cues(text: str, found: list[Found]) -> None:
     """ "the Rivne and Volyn regions", "Kharkiv, Sumy and Chernihiv oblasts": a
     plural cue names every name of the list as a unit (updates found in place)."""
@@ -1224,7 +1254,7 @@ def _relate(text: str, found: list[Found]) -> list[Found]:
                     parent = n  # "X in Y", "Hit, a town on the Euphrates in Anbar province"
             if parent is None and _may_end_in_of(text, f_end, end):
                 m = _ANCHOR_GAP.match(text[f_end:end])
-                if m:
+                if m and _within_reach(m.group(0)):
                     anchor = n
                     direction = _compass(m.group("dir"))
         if (

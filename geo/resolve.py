@@ -23,6 +23,7 @@ from typing import Any, NamedTuple, Protocol, overload
 
 from geo.geometry import EARTH_RADIUS_KM, haversine_km
 from geo.names import quoted
+from geo.recognize import ANCHOR_REACH_KM
 
 # Score points; one point is a factor of ten in population.
 MARGIN = 0.9  # how far the winner must lead the runner-up (about 8x population)
@@ -46,7 +47,7 @@ SAME_COUNTRY = 0.5
 # Candidates of the text's still-unresolved names count at this weight: "Reading"
 # and "Oxford" in one story settle each other on the English pair.
 WEAK_CONTEXT = 0.5
-ANCHOR_MAX_KM = 150.0
+ANCHOR_MAX_KM = ANCHOR_REACH_KM  # a farther stated distance gives no anchor
 DIRECTION_TOLERANCE_DEG = 67.5
 
 _BEARINGS = {
