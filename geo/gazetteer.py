@@ -28,6 +28,8 @@ from geo.errors import GazetteerError
 from geo.names import fold, quoted
 
 MAX_ALTERNATIVES = 25
+# The smallest town that initials may name ("LA", "NYC"; not Elne for "ELN").
+INITIALS_MIN_POPULATION = 1_000_000
 _WORD_AHEAD = re.compile(r"\s*[A-Za-z]")
 _CACHE_LIMIT = 100_000
 _UNLIKE_RATIO = 0.55
@@ -345,12 +347,22 @@ class Gazetteer:
         return hit
 
     def _rows(self, key: str, cue: str | None) -> list[_Row]:
-        """Candidates for a key; names that mean a unit only with a cue need the cue."""
+        """Candidates for a key; names that mean a unit only with a cue need the cue.
+
+        Initials ("CAR", "ELN", "CIA" in running text) name a country, a unit or
+        a big city ("UAE", "DC", "LA"), never a small town that happens to be
+        spelt so: Elne, Apc or Zia Pueblo would be wrong dots for an acronym.
+        """
         pairs = self._lookup(key)
         if cue == "admin":
             return [r for r, _ in pairs]
         plain = [r for r, kind in pairs if kind != idx.CUE_ONLY]
-        return plain or [r for r, _ in pairs]
+        rows = plain or [r for r, _ in pairs]
+        if cue == "initials":
+            rows = [
+                r for r in rows if r.feature != "city" or r.population >= INITIALS_MIN_POPULATION
+            ]
+        return rows
 
     def _classify(self, key: str) -> recognize.Kind | None:
         try:

@@ -303,6 +303,17 @@ def test_a_dateline_town_is_no_context_in_its_other_reading(gaz: Gazetteer) -> N
     assert got["Sydney"] is not None and got["Sydney"].country == "CA"
 
 
+def test_initials_name_countries_and_big_places_not_small_towns(gaz: Gazetteer) -> None:
+    # GeoNames spells small towns ELN (Elne), CIA (Zia Pueblo), APC (Apc): in news
+    # these are a guerrilla group, an agency and a party, never those towns.
+    text = "ELN guerrillas, the CIA and the APC met. Rebels in the CAR attacked Bangui."
+    got = {m.text: m.resolution.place for m in gaz.places(text)}
+    assert set(got) == {"CAR", "Bangui"}
+    assert got["CAR"] is not None and got["CAR"].name == "Central African Republic"
+    uae = gaz.places("Envoys flew to the UAE.")[0].resolution.place
+    assert uae is not None and uae.feature == "country"
+
+
 def test_the_capital_of_a_country_is_the_country(gaz: Gazetteer) -> None:
     text = "LIMA, Ohio (AP) — The city shares its name with the capital of Peru."
     got = {m.text: m.resolution.place for m in gaz.places(text)}

@@ -129,6 +129,23 @@ def test_anchor_with_direction_and_near() -> None:
     assert irpin.direction == "northwest"
 
 
+def test_an_anchor_beyond_the_resolvers_reach_is_no_anchor() -> None:
+    near = places("a penal colony in Irpin, some 40 kilometres northwest of Kyiv")[0]
+    assert near.anchor == 1 and near.direction == "northwest"
+    # 450 km is far past what resolve checks a direction over: no hard clue.
+    far = places("a penal colony in Irpin, some 450 kilometres southeast of Moscow")[0]
+    assert far.anchor is None and far.direction is None
+    far = places("Irpin, 120 miles north of Kyiv")[0]  # 193 km
+    assert far.anchor is None
+
+
+def test_initials_outside_a_dateline_are_marked_so() -> None:
+    (car,) = more("Rebels in the CAR attacked.")
+    assert car.cue == "initials"
+    ohio = more("OHIO, Ukraine (AP) — Shelling went on.")[0]
+    assert ohio.cue is None  # a dateline is all capitals by style, not initials
+
+
 def test_hyphenated_compounds_are_not_places() -> None:
     assert texts("Moscow-backed separatists in the Russian-speaking Donbas") == ["Donbas"]
 
@@ -259,7 +276,7 @@ MORE_PLACES = PLACES | {
     "hit", "anbar", "reading", "nice", "split", "zagreb", "mobile", "alabama", "dnipro",
     "avon", "azov", "england", "the bank", "deir ez zor", "donetsk", "oregon", "ohio",
     "jordan", "amman", "zolochiv", "melbourne", "reserve", "london", "ontario", "sydney",
-    "nova scotia", "kansas city", "kansas", "queens", "peru", "kherson",
+    "nova scotia", "kansas city", "kansas", "queens", "peru", "kherson", "car",
 }  # fmt: skip
 EVERYDAY = frozenset({"hit", "reading", "nice", "split", "mobile"})
 
