@@ -51,6 +51,10 @@ CONNECTORS = frozenset(
         "sur",
         "upon",
         "on",
+        "au",
+        "aux",
+        "du",
+        "des",
     ]
 )
 # Words after a name that ask for the administrative unit, not the town.
@@ -323,7 +327,9 @@ _CALENDAR = frozenset(
 _TRAILING = ".,;:!?)'\"’”" + APOSTROPHES  # punctuation after a word ("river,")
 _NEXT_SAME_LINE = re.compile(rf"[^\S\n]+({_LETTER}+)")
 _PREV_SAME_LINE = re.compile(rf"({_LETTER}+)\.?[^\S\n]+(?:(of)[^\S\n]+(?:the[^\S\n]+)?)?$")
-_SENTENCE_END = re.compile(r"(?:^|[.!?:;]|\n)[\s\"'“”‘’(\[]*$")
+# What may end the text before a sentence's first word; a dash opens one too
+# ("KYIV, Ukraine (AP) — A Kyiv man ...").
+_SENTENCE_END = re.compile(r"(?:^|[.!?:;\u2014\u2013]|\s-|\n)[\s\"'“”‘’(\[]*$")
 
 
 class Found(NamedTuple):
@@ -666,6 +672,11 @@ def find(
                 alone = _begins_nothing_with_connector(word, after[1], starts)
             if alone:
                 if kind != "place" and kind != "demonym":
+                    if word in _SAINTS and text.startswith(".", end):
+                        saint = _saint_name(text, start, end, classify)
+                        if saint is not None:  # "St. Louis", "Ste. Genevieve"
+                            consumed = saint.end
+                            found.append(saint)
                     continue
                 name_end = end - 2 if possessive else end
                 cue = None
@@ -719,6 +730,34 @@ def find(
     return _relate(text, found)
 
 
+# Abbreviations of Saint that open a town's name: "St. Louis", "Ste. Genevieve".
+_SAINTS = frozenset(["St", "Ste"])
+
+
+def _saint_name(text: str, start: int, end: int, classify: Classify) -> Found | None:
+    """The longest place name "St. X Y" (at most MAX_NAME_TOKENS words after the
+    abbreviation, on its line) opening at start, where the abbreviation's period
+    is at end; None if there is none. Without it the words after the period
+    would be read alone ("Louis", a name of Louisville)."""
+    words: list[re.Match[str]] = []
+    pos = end + 1
+    while len(words) < MAX_NAME_TOKENS:
+        m = _NEXT_ON_LINE.match(text, pos)
+        if m is None or not (m[1][:1].isupper() or (words and m[1] in CONNECTORS)):
+            break
+        words.append(m)
+        pos = m.end()
+    for m in reversed(words):
+        if not m[1][:1].isupper():
+            continue
+        key = _fold(text[start : m.end()])
+        if classify(key) == "place":
+            name_end = m.end() - 2 if m[1][-2:-1] in APOSTROPHES and m[1][-1:] == "s" else m.end()
+            cue, near = _cues_before(text, start, None)
+            return Found(start, name_end, text[start:name_end], key, "place", cue, near)
+    return None
+
+
 def _a_person_here(
     text: str, key: str, end: int, verdict: Literal["", "name", "surname"], persons: set[str]
 ) -> bool:
@@ -754,6 +793,15 @@ def _screen(text: str, found: list[Found], everyday: Container[str]) -> list[Fou
     states: list[Found] = []
     for f in found:
         if f.kind == "place":
+            if (
+                text[f.end : f.end + 1] == "."
+                and f.start >= 2
+                and text[f.start - 2 : f.start] == ", "
+                and (state := STATE_ABBREVIATIONS.get(text[f.start : f.end + 1])) is not None
+            ):
+                # "Ste. Genevieve, Mo.": the state after a town the index lacks
+                # (else "Mo" is the Norwegian town).
+                f = Found(f.start, f.end + 1, text[f.start : f.end + 1], state, "place", "admin")
             if f.cue is None:
                 if _feature_or_name(text, f):
                     continue

@@ -277,6 +277,7 @@ MORE_PLACES = PLACES | {
     "avon", "azov", "england", "the bank", "deir ez zor", "donetsk", "oregon", "ohio",
     "jordan", "amman", "zolochiv", "melbourne", "reserve", "london", "ontario", "sydney",
     "nova scotia", "kansas city", "kansas", "queens", "peru", "kherson", "car",
+    "st louis", "louis", "st thomas", "port aux basques", "mo", "missouri",
 }  # fmt: skip
 EVERYDAY = frozenset({"hit", "reading", "nice", "split", "mobile"})
 
@@ -334,6 +335,27 @@ def test_canadian_province_abbreviation_after_a_town_is_its_parent() -> None:
     assert (ont.text, ont.key, ont.cue, london.parent) == ("Ont.", "ontario", "admin", 1)
     sydney, ns = more("SYDNEY, N.S. — Ferries were cancelled.")
     assert (ns.text, ns.key, sydney.parent) == ("N.S.", "nova scotia", 1)
+
+
+def test_saint_abbreviated_opens_the_name_it_belongs_to() -> None:
+    # Read alone, "Louis" is a name of Louisville: a wrong dot for St. Louis.
+    assert [f.text for f in more("Flights to St. Louis and toward St. Thomas.")] == [
+        "St. Louis",
+        "St. Thomas",
+    ]
+    assert [f.text for f in more("Ferries to Port aux Basques stopped.")] == ["Port aux Basques"]
+
+
+def test_a_state_abbreviation_after_an_unknown_town_is_still_the_state() -> None:
+    # "Mo" alone is a town in Norway; after ", " with its period it is Missouri.
+    (state,) = more("In Ste. Genevieve, Mo., the river rose.")
+    assert (state.text, state.key, state.cue) == ("Mo.", "missouri", "admin")
+
+
+def test_a_dash_after_a_dateline_opens_a_sentence() -> None:
+    for dash in ("—", "–", "-"):
+        found = more(f"KYIV, Ukraine (AP) {dash} The Kyiv man was sentenced.")
+        assert [f.text for f in found] == ["KYIV", "Ukraine", "Kyiv"]
 
 
 def test_an_abbreviation_ends_at_its_own_period_or_a_second_one() -> None:
