@@ -314,6 +314,20 @@ def test_initials_name_countries_and_big_places_not_small_towns(gaz: Gazetteer) 
     assert uae is not None and uae.feature == "country"
 
 
+def test_a_town_among_many_places_of_its_country_beats_a_bigger_namesake_abroad(
+    gaz: Gazetteer,
+) -> None:
+    text = (
+        "Hurricane Ian came ashore south of Punta Gorda, pushing a surge into Fort Myers "
+        "and Naples. Millions in Florida lost power as the storm passed near Orlando."
+    )
+    naples = {m.text: m.resolution.place for m in gaz.places(text)}["Naples"]
+    assert naples is not None and (naples.country, naples.admin1) == ("US", "Florida")
+    # With nothing else in the text, the name is the Italian city.
+    alone = gaz.places("A chef from Naples opened a restaurant.")[0].resolution.place
+    assert alone is not None and alone.country == "IT"
+
+
 def test_the_capital_of_a_country_is_the_country(gaz: Gazetteer) -> None:
     text = "LIMA, Ohio (AP) — The city shares its name with the capital of Peru."
     got = {m.text: m.resolution.place for m in gaz.places(text)}

@@ -98,3 +98,32 @@ def test_an_admin_unit_holding_the_texts_towns_beats_a_namesake_country() -> Non
     assert d.chosen == 0  # alone, the country
     d = decide("Georgia", [georgia, georgia_state], Evidence(context=(atlanta,)))
     assert d.chosen == 1 and "holds" in d.reason
+
+
+def test_the_context_index_scores_as_the_plain_loop_does() -> None:
+    """Context (the index a text's passes use) and the plain loop over the same
+    places must give every candidate the same points, or a name would resolve
+    differently in places() and in geocode(name, context=...)."""
+    import random
+
+    from geo.resolve import Context, _context_points
+
+    rng = random.Random(20261204)
+    for _ in range(300):
+        entries = []
+        for k in range(rng.randint(0, 40)):
+            cc = rng.choice(["UA", "RU", "US"])
+            lat, lon = 48 + rng.uniform(-3, 3), 33 + rng.uniform(-4, 4)
+            feature = rng.choice(["city", "city", "city", "admin1", "country"])
+            admin1 = None if feature == "country" else rng.choice(["01", "02", "03"])
+            place = Place(k, f"P{k}", lat, lon, cc, "", admin1, feature, 1000, 0.0)
+            entries.append((f"key{rng.randint(0, 15)}", place))
+        # A town's entries under one key the way a text files them: distinct places.
+        entries = list({(key, p.geonameid): (key, p) for key, p in entries}.values())
+        index = Context.build(entries)
+        for _ in range(5):
+            lat, lon = 48 + rng.uniform(-3, 3), 33 + rng.uniform(-4, 4)
+            cand = town(10_000, lat, lon, 500, rng.choice(["01", "02"]), rng.choice(["UA", "RU"]))
+            exclude = f"key{rng.randint(0, 15)}"
+            plain = [p for key, p in entries if key != exclude]
+            assert index.without(exclude).points(cand)[0] == _context_points(cand, plain)[0]
