@@ -57,6 +57,17 @@ CONNECTORS = frozenset(
         "des",
     ]
 )
+# Abbreviated titles, written with a period before a name ("Sen. Graham", "Mr.
+# Washington"): never a place themselves (GeoNames spells Senj "Sen", Brig is
+# a Swiss town), and the name after one is a person.
+TITLE_ABBREVIATIONS = frozenset(
+    ["sen", "sens", "rep", "reps", "gov", "govs", "gen", "gens", "lt", "col", "maj", "capt",
+     "sgt", "adm", "cmdr", "brig", "cpl", "pvt", "dr", "prof", "rev", "mr", "mrs", "ms",
+     "messrs", "msgr", "fr", "atty", "supt", "det", "insp", "hon", "amb", "pres", "sec",
+     "cllr", "rt"]
+)  # fmt: skip
+# Abbreviations after a name ("King Jr."): never a place either.
+_NAME_SUFFIXES = frozenset(["jr", "sr"])
 # Words after a name that ask for the administrative unit, not the town.
 ADMIN_CUES = frozenset(
     [
@@ -682,10 +693,16 @@ def find(
                 cue = None
                 near = False
                 if kind == "place":
+                    if text.startswith(".", end) and (
+                        key in TITLE_ABBREVIATIONS or key in _NAME_SUFFIXES
+                    ):
+                        continue  # "Sen. Graham", "Gen. Gerasimov": a title
                     # Only a capitalised word right before it on its line can make
                     # it part of a person's or another name.
                     prev = _prev_token(text, last_start, last_word, start)
                     verdict = "" if prev is None else _after_capital(text, prev, start, classify)
+                    if not verdict and _after_title(text, start):
+                        verdict = "surname"  # "Mr. Washington said"
                     if (verdict or key in persons) and _a_person_here(
                         text, key, name_end, verdict, persons
                     ):
@@ -756,6 +773,21 @@ def _saint_name(text: str, start: int, end: int, classify: Classify) -> Found | 
             cue, near = _cues_before(text, start, None)
             return Found(start, name_end, text[start:name_end], key, "place", cue, near)
     return None
+
+
+def _after_title(text: str, start: int) -> bool:
+    """Whether an abbreviated title and its period stand right before start, as
+    in "Mr. Washington" or "Dr. Austin" (most names have no period before them:
+    two characters tell)."""
+    if start < 3 or text[start - 2] != "." or text[start - 1] != " ":
+        return False
+    j = start - 2
+    while j > 0 and text[j - 1].isalpha() and start - 2 - j < 6:
+        j -= 1
+    word = text[j : start - 2]
+    if not word[:1].isupper() or (j > 0 and (text[j - 1].isalnum() or text[j - 1] == ".")):
+        return False
+    return word.lower() in TITLE_ABBREVIATIONS
 
 
 def _a_person_here(

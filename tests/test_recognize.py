@@ -277,7 +277,8 @@ MORE_PLACES = PLACES | {
     "avon", "azov", "england", "the bank", "deir ez zor", "donetsk", "oregon", "ohio",
     "jordan", "amman", "zolochiv", "melbourne", "reserve", "london", "ontario", "sydney",
     "nova scotia", "kansas city", "kansas", "queens", "peru", "kherson", "car",
-    "st louis", "louis", "st thomas", "port aux basques", "mo", "missouri",
+    "st louis", "louis", "st thomas", "port aux basques", "mo", "missouri", "sen", "gen",
+    "brig", "washington",
 }  # fmt: skip
 EVERYDAY = frozenset({"hit", "reading", "nice", "split", "mobile"})
 
@@ -350,6 +351,19 @@ def test_a_state_abbreviation_after_an_unknown_town_is_still_the_state() -> None
     # "Mo" alone is a town in Norway; after ", " with its period it is Missouri.
     (state,) = more("In Ste. Genevieve, Mo., the river rose.")
     assert (state.text, state.key, state.cue) == ("Mo.", "missouri", "admin")
+
+
+def test_an_abbreviated_title_is_no_place_and_makes_the_next_name_a_person() -> None:
+    # GeoNames spells Senj "Sen" and Brig is a Swiss town: wrong dots for titles.
+    assert more("Sen. Lindsey Graham and Brig. Gen. Pat Ryder spoke in Kyiv.")[-1].text == "Kyiv"
+    assert len(more("Sen. Lindsey Graham and Brig. Gen. Pat Ryder spoke in Kyiv.")) == 1
+    # "Mr. Washington" is a person, and so is "Washington" later in the text.
+    assert more("Mr. Washington said so. Washington left on Friday.") == []
+    # A sentence's last word does not make the next sentence's place a person.
+    assert [f.text for f in more("Fighting went on in Kyiv. Kharkiv was shelled.")] == [
+        "Kyiv",
+        "Kharkiv",
+    ]
 
 
 def test_a_dash_after_a_dateline_opens_a_sentence() -> None:
