@@ -328,6 +328,13 @@ def test_a_town_among_many_places_of_its_country_beats_a_bigger_namesake_abroad(
     assert alone is not None and alone.country == "IT"
 
 
+def test_the_white_house_is_no_place(gaz: Gazetteer) -> None:
+    # GeoNames gives "White House" as a name of Casablanca.
+    assert [m.text for m in gaz.places("The White House said so. Casablanca agreed.")] == [
+        "Casablanca"
+    ]
+
+
 def test_the_capital_of_a_country_is_the_country(gaz: Gazetteer) -> None:
     text = "LIMA, Ohio (AP) — The city shares its name with the capital of Peru."
     got = {m.text: m.resolution.place for m in gaz.places(text)}
