@@ -30,6 +30,9 @@ from geo.names import fold, quoted
 MAX_ALTERNATIVES = 25
 # The smallest town that initials may name ("LA", "NYC"; not Elne for "ELN").
 INITIALS_MIN_POPULATION = 1_000_000
+# The smallest town that may stand for its government before "said" ("Donetsk
+# said"); a smaller one is a person's name ("Stoltenberg said", not the village).
+SPEAKER_MIN_POPULATION = 100_000
 _WORD_AHEAD = re.compile(r"\s*[A-Za-z]")
 _CACHE_LIMIT = 100_000
 _UNLIKE_RATIO = 0.55
@@ -352,6 +355,9 @@ class Gazetteer:
         Initials ("CAR", "ELN", "CIA" in running text) name a country, a unit or
         a big city ("UAE", "DC", "LA"), never a small town that happens to be
         spelt so: Elne, Apc or Zia Pueblo would be wrong dots for an acronym.
+        A speaker ("Tass reported") is a place only if the name has a country,
+        a unit, a capital or a city of SPEAKER_MIN_POPULATION or more among its
+        candidates.
         """
         pairs = self._lookup(key)
         if cue == "admin":
@@ -362,6 +368,10 @@ class Gazetteer:
             rows = [
                 r for r in rows if r.feature != "city" or r.population >= INITIALS_MIN_POPULATION
             ]
+        elif cue == "speaker" and not any(
+            r.feature != "city" or r.capital or r.population >= SPEAKER_MIN_POPULATION for r in rows
+        ):
+            rows = []  # all kept otherwise: dropping the small namesakes would decide
         return rows
 
     def _classify(self, key: str) -> recognize.Kind | None:
@@ -610,9 +620,13 @@ class Gazetteer:
                 verdicts[g] = first[plain]
 
         # A group left with one candidate by its cue (most names of a long text)
-        # has that verdict in every pass: no context changes it (see
-        # resolve.decide), so the passes decide only the others.
-        fixed = {g: v for g, v in verdicts.items() if len(v[1].ranked) == 1}
+        # and chosen has that verdict in every pass: no context changes it (see
+        # resolve.decide), so the passes decide only the others. (A single
+        # candidate not chosen without context is a weak claim that context
+        # may still support.)
+        fixed = {
+            g: v for g, v in verdicts.items() if len(v[1].ranked) == 1 and v[1].chosen is not None
+        }
         live = [rep for rep in reps if rep[1] not in fixed]
         for _ in range(2):
             states = [

@@ -66,6 +66,15 @@ TITLE_ABBREVIATIONS = frozenset(
      "messrs", "msgr", "fr", "atty", "supt", "det", "insp", "hon", "amb", "pres", "sec",
      "cllr", "rt"]
 )  # fmt: skip
+# Verbs of saying right after a one-word name: the name is a speaker, which a
+# place is only as a country, a capital or a big city standing for its
+# government ("Moscow said"), never a small town ("Stoltenberg said").
+SPEECH_VERBS = frozenset(
+    ["said", "says", "told", "tells", "added", "wrote", "writes", "tweeted", "posted",
+     "announced", "warned", "insisted", "argued", "claimed", "explained", "noted",
+     "replied", "admitted", "acknowledged", "stressed", "reported", "reports", "quoted",
+     "cited", "asked", "urged"]
+)  # fmt: skip
 # Abbreviations after a name ("King Jr."): never a place either.
 _NAME_SUFFIXES = frozenset(["jr", "sr"])
 # Words after a name that ask for the administrative unit, not the town.
@@ -358,7 +367,8 @@ class Found(NamedTuple):
     key: str
     kind: Kind
     # "admin" after "X region"; "city" after "the city of"; "initials" for an
-    # all-caps word of up to three letters outside a dateline ("CAR", "ELN")
+    # all-caps word of up to three letters outside a dateline ("CAR", "ELN");
+    # "speaker" for a one-word name a verb of saying follows ("Tass said")
     cue: str | None = None
     near: bool = False  # "near X", "south of X": the event is near, not at, X
     parent: int | None = None  # index of a containing mention ("X, Ukraine")
@@ -714,6 +724,12 @@ def find(
                             name_end = after.end(1)
                             if len(nxt) > 3 and nxt[-1] == "s" and nxt[-2] in APOSTROPHES:
                                 name_end -= 2
+                        elif (
+                            nxt in SPEECH_VERBS
+                            and after.start(1) == end + 1
+                            and _subject_here(text, start)
+                        ):
+                            cue = "speaker"  # "Stoltenberg said", "Tass reported"
                     cue, near = _cues_before(text, start, cue)
                 record = (start, name_end, text[start:name_end], key, kind, cue, near)
                 found.append(_make_found(record + _NO_LINKS))
@@ -773,6 +789,23 @@ def _saint_name(text: str, start: int, end: int, classify: Classify) -> Found | 
             cue, near = _cues_before(text, start, None)
             return Found(start, name_end, text[start:name_end], key, "place", cue, near)
     return None
+
+
+# Words before a name that make it no speaker of the verb after it: "officials
+# in Korosten said", "police in Mobile and Pensacola said".
+_NOT_SUBJECT_BEFORE = _PREPOSITIONS | {"in", "at", "near", "outside", "around", "and", "or"}
+
+
+def _subject_here(text: str, start: int) -> bool:
+    """Whether the name at start can be the subject of the verb after it: no
+    preposition or list word stands right before it."""
+    k = start
+    while k > 0 and text[k - 1] in " \t\xa0":
+        k -= 1
+    j = k
+    while j > 0 and k - j < 8 and text[j - 1].isalpha():
+        j -= 1
+    return k == start or text[j:k].lower() not in _NOT_SUBJECT_BEFORE
 
 
 def _after_title(text: str, start: int) -> bool:

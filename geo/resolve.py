@@ -574,6 +574,24 @@ def decide(query: str, candidates: Sequence[PlaceLike], ev: Evidence) -> Decisio
         ]
 
     basis = "; ".join(hard) if hard else ""
+    if len(pool) == 1 and not hard and _weak_claim(candidates, pool[0], ev):
+        # A small town known by this name only as an unlike alternate ("James"
+        # for Gray, Louisiana; "Yermak" for Aksu) is more likely a person or a
+        # thing of that name: it needs a fellow place of the text to be drawn.
+        top = pool[0]
+        place = candidates[top]
+        pts, why = _points_by(ev.context)(place)
+        if pts <= 0.0:
+            return Decision(
+                None,
+                (top,),
+                0.0,
+                None,
+                f"abstained: {quoted(query)} is only another name of {_label(place)}, "
+                "and nothing else in the text is near it or in its country",
+            )
+        reason = f"another name of {place.name}; {_word(place, why)}"
+        return Decision(top, (top,), 0.75, _precision(place, ev), reason)
     if len(pool) == 1:
         # The one candidate left wins whatever the context says: nothing to score
         # (most names of a long text have a single candidate).
@@ -619,6 +637,20 @@ def decide(query: str, candidates: Sequence[PlaceLike], ev: Evidence) -> Decisio
         parts.append(f"far more prominent than {_label(runner)}")
     score = min(0.95, 0.6 + 0.15 * min(margin, 2.0) + (0.05 if hard else 0.0))
     return Decision(top, ranked, round(score, 2), _precision(place, ev), "; ".join(parts))
+
+
+# Below this population, a town named only by an unlike alternate name needs
+# support from the text (see decide); renamed towns of the size of Bakhmut
+# ("Artemivsk", 73,000) do not.
+WEAK_CLAIM_POPULATION = 50_000
+
+
+def _weak_claim(candidates: Sequence[PlaceLike], i: int, ev: Evidence) -> bool:
+    """Whether candidate i is a small town matched only by an unlike alternate."""
+    place = candidates[i]
+    return (
+        i in ev.alternates and place.feature == "city" and place.population < WEAK_CLAIM_POPULATION
+    )
 
 
 def _precision(place: PlaceLike, ev: Evidence) -> int:
