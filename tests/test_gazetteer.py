@@ -328,11 +328,14 @@ def test_a_town_among_many_places_of_its_country_beats_a_bigger_namesake_abroad(
     assert alone is not None and alone.country == "IT"
 
 
-def test_the_white_house_is_no_place(gaz: Gazetteer) -> None:
+def test_the_white_house_and_common_words_are_no_places(gaz: Gazetteer) -> None:
     # GeoNames gives "White House" as a name of Casablanca.
     assert [m.text for m in gaz.places("The White House said so. Casablanca agreed.")] == [
         "Casablanca"
     ]
+    # "Fall" folds to Fāl, Iran; Goodwill is a hamlet in the US.
+    text = "Fall came early. Goodwill was scarce in Kyiv."
+    assert [m.text for m in gaz.places(text)] == ["Kyiv"]
 
 
 def test_a_small_town_named_before_said_is_a_speaker_not_a_place(gaz: Gazetteer) -> None:
