@@ -297,6 +297,8 @@ _STATE_AFTER = re.compile(
     + "|".join(re.escape(a) for a in sorted(STATE_ABBREVIATIONS, key=len, reverse=True))
     + r")(?!\w|\.\w)"  # not the start of a longer one ("N.Y.C."); "Kan.." ends one
 )
+# The longest abbreviation without its last period ("Calif").
+_LONGEST_ABBREVIATION = max(len(a) for a in STATE_ABBREVIATIONS) - 1
 # How an abbreviation opens: after ", " and another letter, there is none.
 _STATE_HEADS = frozenset(a[0] for a in STATE_ABBREVIATIONS)
 # "the Donetsk People's Republic": the unit the self-proclaimed state claims.
@@ -859,7 +861,8 @@ def _screen(text: str, found: list[Found], everyday: Container[str]) -> list[Fou
     for f in found:
         if f.kind == "place":
             if (
-                text[f.end : f.end + 1] == "."
+                f.end - f.start <= _LONGEST_ABBREVIATION
+                and text[f.end : f.end + 1] == "."
                 and f.start >= 2
                 and text[f.start - 2 : f.start] == ", "
                 and (state := STATE_ABBREVIATIONS.get(text[f.start : f.end + 1])) is not None
