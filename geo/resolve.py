@@ -43,11 +43,7 @@ SAME_ADMIN1 = 1.0
 CONTAINS_TOWNS = 4.0
 NEAR_KM, NEAR_POINTS = 60.0, 1.0
 REGIONAL_KM, REGIONAL_POINTS = 200.0, 0.5
-# Each other place of the text in the candidate's country adds SAME_COUNTRY, up
-# to SAME_COUNTRY_MAX: "Naples" in a story of Fort Myers, Punta Gorda, Orlando and
-# Florida is the Florida town, though Naples, Italy is forty times its size.
 SAME_COUNTRY = 0.5
-SAME_COUNTRY_MAX = 1.5
 # Candidates of the text's still-unresolved names count at this weight: "Reading"
 # and "Oxford" in one story settle each other on the English pair.
 WEAK_CONTEXT = 0.5
@@ -192,15 +188,15 @@ def _context_points(place: PlaceLike, context: Sequence[PlaceLike]) -> tuple[flo
         return context.points(place)
     best = 0.0
     why = ""
-    fellows = sum(1 for c in context if c.country and c.country == place.country)
+    countries = {c.country for c in context if c.country}
     for other in context:
         if other.feature == "country":
             continue
         pts, note = _agreement(place, other)
         if pts > best:
             best, why = pts, note
-    if fellows:
-        best += _country_points(fellows)
+    if place.country in countries:
+        best += SAME_COUNTRY
         why = why or f"in {place.country} like the other places"
     return best, why
 
@@ -329,9 +325,9 @@ _MAX_DLAT_RAD = REGIONAL_KM / EARTH_RADIUS_KM * 1.001
 _BAND_RAD = _MAX_DLAT_RAD * 1.001
 _TOP_POINTS = max(SAME_ADMIN1, NEAR_POINTS) + 0.25
 # The most weak context can give: the best agreement plus the same country, weakened.
-_WEAK_CEILING = (_TOP_POINTS + SAME_COUNTRY_MAX) * WEAK_CONTEXT
+_WEAK_CEILING = (_TOP_POINTS + SAME_COUNTRY) * WEAK_CONTEXT
 # An admin unit can get more from weak context: CONTAINS_TOWNS.
-_WEAK_CEILING_UNIT = (max(_TOP_POINTS, CONTAINS_TOWNS) + SAME_COUNTRY_MAX) * WEAK_CONTEXT
+_WEAK_CEILING_UNIT = (max(_TOP_POINTS, CONTAINS_TOWNS) + SAME_COUNTRY) * WEAK_CONTEXT
 
 
 class Context(Sequence[PlaceLike]):
@@ -471,13 +467,8 @@ class Context(Sequence[PlaceLike]):
             total -= ix.key_countries.get(ex, {}).get(country, 0)
         same = total > 0 and bool(country)
         if same:
-            best += _country_points(total)
+            best += SAME_COUNTRY
         return best, win, same
-
-
-def _country_points(fellows: int) -> float:
-    """The same-country points for this many other places of the text in it."""
-    return min(SAME_COUNTRY * fellows, SAME_COUNTRY_MAX)
 
 
 # How decide words a candidate's context points once it needs to: a reason
