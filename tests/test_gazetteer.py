@@ -314,6 +314,49 @@ def test_initials_name_countries_and_big_places_not_small_towns(gaz: Gazetteer) 
     assert uae is not None and uae.feature == "country"
 
 
+def test_the_white_house_and_common_words_are_no_places(gaz: Gazetteer) -> None:
+    # GeoNames gives "White House" as a name of Casablanca.
+    assert [m.text for m in gaz.places("The White House said so. Casablanca agreed.")] == [
+        "Casablanca"
+    ]
+    # "Fall" folds to Fāl, Iran; Goodwill is a hamlet in the US; Artillerie is
+    # in New Caledonia.
+    text = "Fall came early. Goodwill was scarce in Kyiv. Artillery boomed. Farmers fled."
+    assert [m.text for m in gaz.places(text)] == ["Kyiv"]
+
+
+def test_a_river_named_bare_is_no_town(gaz: Gazetteer) -> None:
+    # "the Dnipro" in a Kherson story is the river, not the city 300 km away.
+    text = "The last Russian units withdrew across the Dnipro to Oleshky and Hola Prystan."
+    assert [m.text for m in gaz.places(text)] == ["Oleshky", "Hola Prystan"]
+    # Regions and countries are named with "the": they stay.
+    got = {m.text: m.resolution.place for m in gaz.places("Fighting in the Donbas went on.")}
+    assert got["Donbas"] is not None
+
+
+def test_a_small_town_named_before_said_is_a_speaker_not_a_place(gaz: Gazetteer) -> None:
+    # Stoltenberg (Germany, 381 people) and Tass (Hungary) are villages in GeoNames.
+    text = "Stoltenberg said talks in Kyiv went well, Tass reported."
+    assert [m.text for m in gaz.places(text)] == ["Kyiv"]
+    # A capital or a big city may stand for its government, and a name after
+    # "in" is no speaker at all.
+    got = {
+        m.text: m.resolution.place for m in gaz.places("Moscow said officials in Korosten said so.")
+    }
+    assert got["Moscow"] is not None and got["Moscow"].country == "RU"
+    assert got["Korosten"] is not None and got["Korosten"].country == "UA"
+
+
+def test_a_small_town_known_by_another_name_needs_the_texts_support(gaz: Gazetteer) -> None:
+    # "James" is a GeoNames name of Gray, Georgia; "Yermak" the old name of Aksu.
+    for text in ("Officials met James on Monday.", "Yermak met envoys in the capital."):
+        (m,) = gaz.places(text)
+        assert m.resolution.place is None and "another name of" in m.resolution.reason
+    # A renamed town the text supports is drawn: "Artemivsk" is Bakhmut.
+    got = {m.text: m.resolution.place for m in gaz.places("Shelling hit Artemivsk and Kramatorsk.")}
+    assert got["Artemivsk"] is not None and got["Artemivsk"].name == "Bakhmut"
+
+
 def test_the_capital_of_a_country_is_the_country(gaz: Gazetteer) -> None:
     text = "LIMA, Ohio (AP) — The city shares its name with the capital of Peru."
     got = {m.text: m.resolution.place for m in gaz.places(text)}
