@@ -357,7 +357,9 @@ class Gazetteer:
         spelt so: Elne, Apc or Zia Pueblo would be wrong dots for an acronym.
         A speaker ("Tass reported") is a place only if the name has a country,
         a unit, a capital or a city of SPEAKER_MIN_POPULATION or more among its
-        candidates.
+        candidates. "The X" standing bare ("across the Dnipro to Oleshky") is a
+        river or another feature unless a region, unit or country is so named
+        ("the Donbas", "the Gambia"): no town is.
         """
         pairs = self._lookup(key)
         if cue == "admin":
@@ -372,6 +374,8 @@ class Gazetteer:
             r.feature != "city" or r.capital or r.population >= SPEAKER_MIN_POPULATION for r in rows
         ):
             rows = []  # all kept otherwise: dropping the small namesakes would decide
+        elif cue == "feature":
+            rows = [r for r in rows if r.feature != "city"]
         return rows
 
     def _classify(self, key: str) -> recognize.Kind | None:

@@ -370,7 +370,8 @@ class Found(NamedTuple):
     kind: Kind
     # "admin" after "X region"; "city" after "the city of"; "initials" for an
     # all-caps word of up to three letters outside a dateline ("CAR", "ELN");
-    # "speaker" for a one-word name a verb of saying follows ("Tass said")
+    # "speaker" for a one-word name a verb of saying follows ("Tass said");
+    # "feature" for "the X" standing bare ("across the Dnipro to Oleshky")
     cue: str | None = None
     near: bool = False  # "near X", "south of X": the event is near, not at, X
     parent: int | None = None  # index of a containing mention ("X, Ukraine")
@@ -716,7 +717,7 @@ def find(
                     if not verdict and _after_title(text, start):
                         verdict = "surname"  # "Mr. Washington said"
                     if (verdict or key in persons) and _a_person_here(
-                        text, key, name_end, verdict, persons
+                        text, key, start, name_end, verdict, persons
                     ):
                         continue
                     if after is not None:
@@ -732,6 +733,8 @@ def find(
                             and _subject_here(text, start)
                         ):
                             cue = "speaker"  # "Stoltenberg said", "Tass reported"
+                    if cue is None and _bare_after_the(text, start, name_end, after):
+                        cue = "feature"  # "across the Dnipro to Oleshky": the river
                     cue, near = _cues_before(text, start, cue)
                 record = (start, name_end, text[start:name_end], key, kind, cue, near)
                 found.append(_make_found(record + _NO_LINKS))
@@ -753,7 +756,7 @@ def find(
         consumed = last.start + len(last.text)
         if kind == "place":
             verdict = _part_of_longer_name(text, tokens, i, j, classify)
-            if _a_person_here(text, key, last.end, verdict, persons):
+            if _a_person_here(text, key, tokens[i].start, last.end, verdict, persons):
                 continue
         if kind in ("place", "demonym"):
             f = _found(text, tokens, i, j, key, kind)
@@ -810,6 +813,36 @@ def _subject_here(text: str, start: int) -> bool:
     return k == start or text[j:k].lower() not in _NOT_SUBJECT_BEFORE
 
 
+# What may follow "the X" when X is a river or another feature named bare:
+# punctuation, or a word of place ("the Dnipro to Oleshky", "crossed the
+# Inhulets near Davydiv Brid"); a noun would make X a modifier ("the Kharkiv
+# offensive"), and "and" may open a list of units ("the Rivne and Volyn
+# regions").
+_AFTER_BARE_FEATURE = frozenset(
+    ["near", "in", "at", "to", "into", "from", "toward", "towards", "on", "north", "south",
+     "east", "west", "upstream", "downstream", "between"]
+)  # fmt: skip
+_CLOSING = frozenset(".,;:!?)")
+# Towns named with "the" in English ("in the Hague"), which are no feature.
+_TOWNS_WITH_THE = frozenset(["hague", "bronx"])
+
+
+def _bare_after_the(text: str, start: int, end: int, after: re.Match[str] | None) -> bool:
+    """Whether a name from start to end stands as "the X" with nothing after it
+    that makes it a modifier: a town is never named so (the gazetteer then
+    keeps only regions, units and countries: "the Donbas", "the Gambia")."""
+    if start < 4 or text[start - 4 : start] != "the " or (start > 4 and text[start - 5].isalnum()):
+        return False
+    if text[end : end + 1] in _CLOSING:
+        return _fold(text[start:end]) not in _TOWNS_WITH_THE
+    return (
+        after is not None
+        and after.start(1) == end + 1
+        and after[1] in _AFTER_BARE_FEATURE
+        and _fold(text[start:end]) not in _TOWNS_WITH_THE
+    )
+
+
 def _after_title(text: str, start: int) -> bool:
     """Whether an abbreviated title and its period stand right before start, as
     in "Mr. Washington" or "Dr. Austin" (most names have no period before them:
@@ -826,17 +859,38 @@ def _after_title(text: str, start: int) -> bool:
 
 
 def _a_person_here(
-    text: str, key: str, end: int, verdict: Literal["", "name", "surname"], persons: set[str]
+    text: str,
+    key: str,
+    start: int,
+    end: int,
+    verdict: Literal["", "name", "surname"],
+    persons: set[str],
 ) -> bool:
-    """Whether a place's name ending at end is a person's or another name here:
-    by the verdict of the words around it ("surname" files the key in persons),
-    or as a surname met in full before ("Austin said"), unless a parent
-    follows ("Austin, Texas") or what it owns makes it a country."""
+    """Whether a place's name from start to end is a person's or another name
+    here: by the verdict of the words around it ("surname" files the key in
+    persons), or as a surname met in full before ("Austin said"), unless a
+    parent follows ("Austin, Texas"), what it owns makes it a country, or a
+    word of place stands before it ("Shakhtar Donetsk ... played in Donetsk")."""
     if verdict == "surname":
         persons.add(key)
     if verdict:
         return True
-    return key in persons and not text.startswith(",", end) and not _possessed_by_place(text, end)
+    if key not in persons or text.startswith(",", end) or _possessed_by_place(text, end):
+        return False
+    return not _after_locative(text, start)
+
+
+# Words after which a name met before as a surname is the place again.
+_LOCATIVES = frozenset(
+    ["in", "at", "near", "from", "to", "into", "outside", "around", "toward", "towards",
+     "across", "through"]
+)  # fmt: skip
+
+
+def _after_locative(text: str, start: int) -> bool:
+    """Whether a word of place ("in", "near", "from"...) stands right before start."""
+    before = _word_before(text, start, max(0, start - 12))
+    return before is not None and before.text.lower() in _LOCATIVES
 
 
 def _peoples_republic(text: str, end: int) -> re.Match[str] | None:
@@ -1307,7 +1361,7 @@ def _share_plural_cues(text: str, found: list[Found]) -> None:
         if f.cue == "admin" and _fold(f.text.rsplit(None, 1)[-1]) in PLURAL_CUES:
             plural[k] = True
         elif (
-            f.cue is None
+            (f.cue is None or f.cue == "feature")
             and k + 1 < len(found)
             and plural[k + 1]
             and _LIST_GAP.match(text[f.end : found[k + 1].start])

@@ -278,7 +278,7 @@ MORE_PLACES = PLACES | {
     "jordan", "amman", "zolochiv", "melbourne", "reserve", "london", "ontario", "sydney",
     "nova scotia", "kansas city", "kansas", "queens", "peru", "kherson", "car",
     "st louis", "louis", "st thomas", "port aux basques", "mo", "missouri", "sen", "gen",
-    "brig", "washington",
+    "brig", "washington", "oleshky",
 }  # fmt: skip
 EVERYDAY = frozenset({"hit", "reading", "nice", "split", "mobile"})
 
@@ -364,6 +364,21 @@ def test_an_abbreviated_title_is_no_place_and_makes_the_next_name_a_person() -> 
         "Kyiv",
         "Kharkiv",
     ]
+
+
+def test_the_x_standing_bare_is_marked_a_feature_and_a_modifier_is_not() -> None:
+    dnipro, oleshky = more("Troops withdrew across the Dnipro to Oleshky.")
+    assert (dnipro.cue, oleshky.cue) == ("feature", None)
+    assert more("They reached the Dnipro.")[0].cue == "feature"
+    assert more("The Kharkiv offensive began.")[0].cue is None
+    assert more("Fighting in the Donbas, officials said.")[0].cue == "feature"  # kept as a region
+
+
+def test_a_surname_met_in_full_is_the_place_again_after_a_word_of_place() -> None:
+    text = "Shakhtar Donetsk, which has not played in Donetsk since 2014, moved."
+    assert [(f.text, f.start) for f in more(text)] == [("Donetsk", 42)]
+    # Without such a word, the surname is the person ("Lloyd Austin ... Austin said").
+    assert more("Defense Secretary Lloyd Austin spoke. Austin said so.") == []
 
 
 def test_a_dash_after_a_dateline_opens_a_sentence() -> None:
