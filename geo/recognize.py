@@ -1390,6 +1390,8 @@ def _relate(text: str, found: list[Found]) -> list[Found]:
     out = list(found)
     last = len(places) - 1
     with_parent: list[int] = []  # positions in places of the places given a parent
+    # ... and of those given an anchor after a comma ("X and Y, villages south of Z")
+    with_anchor: list[int] = []
     prev_k = prev_end = -1  # the place before: its index and end
     for pos, k in enumerate(places):
         f = found[k]
@@ -1427,6 +1429,8 @@ def _relate(text: str, found: list[Found]) -> list[Found]:
                 if m and _within_reach(m.group(0)):
                     anchor = n
                     direction = _compass(m.group("dir"))
+                    if m.group(0).lstrip()[:1] == ",":
+                        with_anchor.append(pos)
         if (
             parent is None
             and prev_k >= 0
@@ -1459,6 +1463,19 @@ def _relate(text: str, found: list[Found]) -> list[Found]:
             nxt = out[k] = Found(
                 f.start, f.end, f.text, f.key, f.kind, f.cue, f.near, nxt.parent, None, None
             )
+    # "Kamianske and Stepnohirsk, front-line villages south of Zaporizhzhia": an
+    # anchor given after a comma describes the whole list before it.
+    for pos in reversed(with_anchor):
+        nxt = out[places[pos]]
+        while pos > 0:
+            pos -= 1
+            k = places[pos]
+            f = out[k]
+            if not (
+                f.parent is None and f.anchor is None and _LIST_GAP.match(text[f.end : nxt.start])
+            ):
+                break
+            nxt = out[k] = f._replace(anchor=nxt.anchor, direction=nxt.direction)
     return out
 
 

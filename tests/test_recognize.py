@@ -129,6 +129,15 @@ def test_anchor_with_direction_and_near() -> None:
     assert irpin.direction == "northwest"
 
 
+def test_an_anchor_after_a_comma_describes_the_whole_list() -> None:
+    text = "Shells struck Irpin and Sumy, front-line towns some 30 km south of Kyiv, overnight."
+    irpin, sumy, _ = places(text)
+    assert (irpin.anchor, irpin.direction) == (sumy.anchor, sumy.direction) == (2, "south")
+    # Without the comma the direction is the last name's alone.
+    irpin, sumy, _ = places("Shells struck Irpin and Sumy south of Kyiv.")
+    assert irpin.anchor is None and sumy.anchor == 2
+
+
 def test_an_anchor_beyond_the_resolvers_reach_is_no_anchor() -> None:
     near = places("a penal colony in Irpin, some 40 kilometres northwest of Kyiv")[0]
     assert near.anchor == 1 and near.direction == "northwest"
