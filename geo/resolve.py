@@ -179,7 +179,10 @@ def _agreement(place: PlaceLike, other: PlaceLike) -> tuple[float, str]:
             by_distance = REGIONAL_POINTS
         if by_distance and by_distance >= by_unit:
             note = f"{d:.0f} km from {other.name}"
-    return max(by_unit, by_distance) + (0.25 if by_unit and by_distance else 0.0), note
+    if by_unit and by_distance:
+        both = NEAR_IN_ADMIN1 if by_distance == NEAR_POINTS else REGIONAL_IN_ADMIN1
+        return max(by_unit, by_distance) + both, note
+    return max(by_unit, by_distance), note
 
 
 def _context_points(place: PlaceLike, context: Sequence[PlaceLike]) -> tuple[float, str]:
@@ -246,6 +249,7 @@ class _ContextIndex:
         "places",
         "scores",
         "towns",
+        "unit_bands",
         "unit_towns",
     )
 
@@ -261,6 +265,7 @@ class _ContextIndex:
         self.nearby_cache: dict[tuple[int, int, int], list[_Town]] = {}
         self.scores: dict[tuple[PlaceLike, str | None], tuple[float, int, bool]] = {}
         self.unit_towns: dict[tuple[str, str] | None, list[_Town]] = {}
+        self.unit_bands: dict[tuple[str, str], tuple[list[float], list[_Town]]] = {}
         for pos, (key, other) in enumerate(entries):
             self.key_sizes[key] = self.key_sizes.get(key, 0) + 1
             lat, lon = other.latitude, other.longitude
@@ -290,6 +295,15 @@ class _ContextIndex:
             for pos in self.towns:
                 at = self.places[pos]
                 self.by_cell.setdefault(_cell(at.latitude, at.longitude), []).append(pos)
+
+    def unit_band(self, unit: tuple[str, str]) -> tuple[list[float], list[_Town]]:
+        """The towns of an admin-1 sorted by latitude, with their latitudes
+        (radians), made on first use: most units are never asked."""
+        band = self.unit_bands.get(unit)
+        if band is None:
+            towns = sorted(self.unit_towns.get(unit, ()), key=lambda t: t[3])
+            band = self.unit_bands[unit] = ([t[3] for t in towns], towns)
+        return band
 
     def towns_near(self, lat: float, lon: float) -> list[_Town]:
         """The towns that may lie within REGIONAL_KM of a point, in list order.
@@ -323,11 +337,21 @@ _MAX_DLAT_RAD = REGIONAL_KM / EARTH_RADIUS_KM * 1.001
 # The band towns_near takes: wider still, so that rounding cannot leave out a
 # town the distance loop's own test would keep.
 _BAND_RAD = _MAX_DLAT_RAD * 1.001
-_TOP_POINTS = max(SAME_ADMIN1, NEAR_POINTS) + 0.25
+# The same for NEAR_KM: the band _near_in_unit reads.
+_NEAR_BAND_RAD = NEAR_KM / EARTH_RADIUS_KM * 1.002
+# What a town of the same admin-1 gives over either alone: within NEAR_KM, by
+# far the strongest agreement a place can give ("Novofedorivka near Saky" in
+# Crimea, not its namesake in Kherson oblast); within REGIONAL_KM, a little.
+NEAR_IN_ADMIN1 = 0.75
+REGIONAL_IN_ADMIN1 = 0.25
+# A town of the same admin-1 within REGIONAL_KM; within NEAR_KM, the most any
+# place gives.
+_TOP_POINTS = max(SAME_ADMIN1, REGIONAL_POINTS) + REGIONAL_IN_ADMIN1
+_TOP_NEAR = max(SAME_ADMIN1, NEAR_POINTS) + NEAR_IN_ADMIN1
 # The most weak context can give: the best agreement plus the same country, weakened.
-_WEAK_CEILING = (_TOP_POINTS + SAME_COUNTRY) * WEAK_CONTEXT
+_WEAK_CEILING = (_TOP_NEAR + SAME_COUNTRY) * WEAK_CONTEXT
 # An admin unit can get more from weak context: CONTAINS_TOWNS.
-_WEAK_CEILING_UNIT = (max(_TOP_POINTS, CONTAINS_TOWNS) + SAME_COUNTRY) * WEAK_CONTEXT
+_WEAK_CEILING_UNIT = (max(_TOP_NEAR, CONTAINS_TOWNS) + SAME_COUNTRY) * WEAK_CONTEXT
 
 
 class Context(Sequence[PlaceLike]):
@@ -407,6 +431,27 @@ class Context(Sequence[PlaceLike]):
             hit = self._index.scores[memo] = self._score(place)
         return hit[0], (self, hit[1], hit[2])
 
+    def _near_in_unit(
+        self, unit: tuple[str, str], after: int, p1: float, cos_p1: float, lon: float
+    ) -> int:
+        """The first town of unit (in list order) after position `after` within
+        NEAR_KM of a point at latitude p1 (radians), or -1: read among the unit's
+        towns in the band of latitude NEAR_KM can reach (two bisections)."""
+        lats, towns = self._index.unit_band(unit)
+        lo = bisect.bisect_left(lats, p1 - _NEAR_BAND_RAD)
+        hi = bisect.bisect_right(lats, p1 + _NEAR_BAND_RAD, lo)
+        ex = self._exclude
+        found = -1
+        for pos, key, o_lon, p2 in towns[lo:hi]:
+            if pos <= after or key == ex or (found >= 0 and pos >= found):
+                continue
+            dp = p2 - p1
+            dl = math.radians(o_lon - lon)
+            a = math.sin(dp / 2) ** 2 + cos_p1 * math.cos(p2) * math.sin(dl / 2) ** 2
+            if 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a))) <= NEAR_KM:
+                found = pos
+        return found
+
     def _score(self, place: PlaceLike) -> tuple[float, int, bool]:
         """``score`` computed: the loop repeats ``_agreement``'s arithmetic (same
         operations, so the same floats) over the few places that can agree."""
@@ -431,9 +476,10 @@ class Context(Sequence[PlaceLike]):
             lat1, lon1 = place.latitude, place.longitude
             p1 = math.radians(lat1)
             cos_p1 = math.cos(p1)
-            if win >= 0:
-                # The most a place gives, _TOP_POINTS: a town of the same admin-1
-                # within REGIONAL_KM; the first such town in the list names it.
+            if win >= 0 and unit is not None:
+                # A town of the same admin-1: within NEAR_KM the most a place
+                # gives (_TOP_NEAR), else within REGIONAL_KM _TOP_POINTS; the first
+                # such town in the list names each.
                 for pos, key, o_lon, p2 in ix.unit_towns[unit]:
                     dp = p2 - p1
                     if dp > _MAX_DLAT_RAD or dp < -_MAX_DLAT_RAD or key == ex:
@@ -441,8 +487,16 @@ class Context(Sequence[PlaceLike]):
                     dl = math.radians(o_lon - lon1)
                     a = math.sin(dp / 2) ** 2 + cos_p1 * math.cos(p2) * math.sin(dl / 2) ** 2
                     d = 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+                    if d <= NEAR_KM:
+                        best, win = _TOP_NEAR, pos
+                        break
                     if d <= REGIONAL_KM:
                         best, win = _TOP_POINTS, pos
+                        # A town of the unit within NEAR_KM may come later in the
+                        # list: it lies in the unit's narrow band of latitude.
+                        near = self._near_in_unit(unit, pos, p1, cos_p1, lon1)
+                        if near >= 0:
+                            best, win = _TOP_NEAR, near
                         break
             if best < _TOP_POINTS:
                 # Distance alone, from towns of other admin-1s (those of this one

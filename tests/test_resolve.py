@@ -100,6 +100,20 @@ def test_an_admin_unit_holding_the_texts_towns_beats_a_namesake_country() -> Non
     assert d.chosen == 1 and "holds" in d.reason
 
 
+def test_a_village_near_a_place_of_its_own_admin1_beats_a_namesake_further_off() -> None:
+    # Novofedorivka 5 km from Saky, both in Crimea, against its namesake of the
+    # same size 150 km away in Kherson oblast: proximity inside one unit decides.
+    saky = town(694910, 45.13, 33.58, 23000, "11")
+    near = town(7039154, 45.10, 33.57, 5651, "11")
+    far = town(2, 46.42, 33.50, 5620, "08")
+    d = decide("Novofedorivka", [far, near], Evidence(context=(saky,)))
+    assert d.chosen == 1 and "km from" in d.reason
+    # Only regional reach inside the unit is weaker: no decision at equal size.
+    regional = town(3, 46.40, 33.60, 5651, "11")  # same unit, ~140 km
+    d = decide("Novofedorivka", [far, regional], Evidence(context=(saky,)))
+    assert d.chosen is None
+
+
 def test_the_context_index_scores_as_the_plain_loop_does() -> None:
     """Context (the index a text's passes use) and the plain loop over the same
     places must give every candidate the same points, or a name would resolve
