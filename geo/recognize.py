@@ -790,7 +790,7 @@ def _saint_name(text: str, start: int, end: int, classify: Classify) -> Found | 
             continue
         key = _fold(text[start : m.end()])
         if classify(key) == "place":
-            name_end = m.end() - 2 if m[1][-2:-1] in APOSTROPHES and m[1][-1:] == "s" else m.end()
+            name_end = m.start(1) + _shape(m[1])[0]  # a possessive "'s" is not the name
             cue, near = _cues_before(text, start, None)
             return Found(start, name_end, text[start:name_end], key, "place", cue, near)
     return None
@@ -833,14 +833,11 @@ def _bare_after_the(text: str, start: int, end: int, after: re.Match[str] | None
     keeps only regions, units and countries: "the Donbas", "the Gambia")."""
     if start < 4 or text[start - 4 : start] != "the " or (start > 4 and text[start - 5].isalnum()):
         return False
-    if text[end : end + 1] in _CLOSING:
-        return _fold(text[start:end]) not in _TOWNS_WITH_THE
-    return (
-        after is not None
-        and after.start(1) == end + 1
-        and after[1] in _AFTER_BARE_FEATURE
-        and _fold(text[start:end]) not in _TOWNS_WITH_THE
-    )
+    if text[end : end + 1] not in _CLOSING and not (
+        after is not None and after.start(1) == end + 1 and after[1] in _AFTER_BARE_FEATURE
+    ):
+        return False
+    return _fold(text[start:end]) not in _TOWNS_WITH_THE
 
 
 def _after_title(text: str, start: int) -> bool:
@@ -1147,7 +1144,7 @@ def _initials_shape(tokens: list[_Token], i: int, j: int) -> bool:
 
 def _initials(text: str, tokens: list[_Token], i: int, j: int) -> bool:
     """Whether a match is initials outside a dateline: such a match means a
-    place only if the place is known by initials (see INITIALS_CUE)."""
+    place only if the place is known by initials (see Gazetteer._rows)."""
     return _initials_shape(tokens, i, j) and not _is_dateline(text, tokens, i, j)
 
 
@@ -1447,7 +1444,42 @@ def _relate(text: str, found: list[Found]) -> list[Found]:
         prev_k, prev_end = k, f_end
     # "Rafah and Khan Yunis in the south of the Gaza Strip": the list shares the
     # parent, from the place that has it back over the list.
-    for pos in reversed(with_parent):
+    _share_over_list(
+        text,
+        out,
+        places,
+        with_parent,
+        lambda nxt: _IN_BEFORE_PARENT.match(text[nxt.end : found[nxt.parent].start]) is not None,  # type: ignore[index]
+        lambda f, nxt: Found(
+            f.start, f.end, f.text, f.key, f.kind, f.cue, f.near, nxt.parent, None, None
+        ),
+    )
+    # "Kamianske and Stepnohirsk, front-line villages south of Zaporizhzhia": an
+    # anchor given after a comma describes the whole list before it.
+    _share_over_list(
+        text,
+        out,
+        places,
+        with_anchor,
+        lambda nxt: True,
+        lambda f, nxt: f._replace(anchor=nxt.anchor, direction=nxt.direction),
+    )
+    return out
+
+
+def _share_over_list(
+    text: str,
+    out: list[Found],
+    places: list[int],
+    given: list[int],
+    clue_fits: Callable[[Found], bool],
+    share: Callable[[Found, Found], Found],
+) -> None:
+    """Give the clue of each place at the positions `given` (in places) back
+    over the list before it ("X, Y and Z in ..."): to each earlier member
+    parted from the next by a list gap, with no parent or anchor of its own,
+    while clue_fits the member after it (updates out in place)."""
+    for pos in reversed(given):
         nxt = out[places[pos]]
         while pos > 0:
             pos -= 1
@@ -1456,27 +1488,11 @@ def _relate(text: str, found: list[Found]) -> list[Found]:
             if not (
                 f.parent is None
                 and f.anchor is None
-                and _IN_BEFORE_PARENT.match(text[nxt.end : found[nxt.parent].start])  # type: ignore[index]
+                and clue_fits(nxt)
                 and _LIST_GAP.match(text[f.end : nxt.start])
             ):
                 break
-            nxt = out[k] = Found(
-                f.start, f.end, f.text, f.key, f.kind, f.cue, f.near, nxt.parent, None, None
-            )
-    # "Kamianske and Stepnohirsk, front-line villages south of Zaporizhzhia": an
-    # anchor given after a comma describes the whole list before it.
-    for pos in reversed(with_anchor):
-        nxt = out[places[pos]]
-        while pos > 0:
-            pos -= 1
-            k = places[pos]
-            f = out[k]
-            if not (
-                f.parent is None and f.anchor is None and _LIST_GAP.match(text[f.end : nxt.start])
-            ):
-                break
-            nxt = out[k] = f._replace(anchor=nxt.anchor, direction=nxt.direction)
-    return out
+            nxt = out[k] = share(f, nxt)
 
 
 def _may_end_in_of(text: str, start: int, end: int) -> bool:
