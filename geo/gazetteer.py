@@ -534,6 +534,7 @@ class Gazetteer:
                 parent=local.evidence.parent if local else None,
                 anchor=local.evidence.anchor if local else None,
                 direction=local.evidence.direction if local else None,
+                distance_km=local.evidence.distance_km if local else None,
                 context=others,
                 capitals=ev.capitals,
                 alternates=ev.alternates,
@@ -665,6 +666,7 @@ class Gazetteer:
                     parent.pid if parent else None,
                     anchor.pid if anchor else None,
                     f.direction if anchor else None,
+                    f.distance_km if anchor else None,
                 )
                 if memo not in decided:
                     cands = shared[(f.key, f.cue)]
@@ -673,6 +675,7 @@ class Gazetteer:
                         parent=parent,
                         anchor=anchor,
                         direction=f.direction if anchor is not None else None,
+                        distance_km=f.distance_km if anchor is not None else None,
                         near=f.near,
                         context=resolved.without(f.key),
                         capitals=cands[1],

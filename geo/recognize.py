@@ -220,11 +220,19 @@ _IN_BEFORE_PARENT = re.compile(
 _COMMA_BEFORE_PARENT = re.compile(r"^\s*,\s*$")
 _POSSESSIVE_GAP = re.compile(rf"[{APOSTROPHES}]s\s+")
 _APOSTROPHE_SET = frozenset(APOSTROPHES)
+# What an appositive between a place and its anchor calls it.
+_SETTLEMENTS = r"(?:villages?|towns?|cit(?:y|ies)|hamlets?|settlements?|suburbs?|ports?)"
 # "X, south of Y", "X in the east, south of Y", "X, a village 20 km east of Y",
 # "X 30 miles north of Y": the direction follows the name at once or after a comma; "Victoria forced
 # evacuations east of Melbourne" says where the evacuations were, not Victoria.
 _ANCHOR_GAP = re.compile(
-    rf"^(?P<gap>(?:\s+(?:in|on|at)\s+(?:the\s+)?{_LETTER}+)?\s*,[^.!?;]{{0,40}}?|\s+(?:(?:about|some|roughly|around)\s+)?"
+    rf"^(?P<gap>(?:\s+(?:in|on|at)\s+(?:the\s+)?{_LETTER}+)?\s*,[^.!?;]{{0,40}}?"
+    # ... or after an appositive that says what the places are, which may run
+    # longer: "Bohorodychne and Dolyna, villages strung along the banks of the
+    # Siverskyi Donets about 20 km north of Sloviansk".
+    rf"|\s*,\s*(?:(?:a|an|the|two|three|both)\s+)?(?:[^.!?;:,]{{0,30}}?\s)?"
+    rf"{_SETTLEMENTS}\b[^.!?;]{{0,100}}?"
+    rf"|\s+(?:(?:about|some|roughly|around)\s+)?"
     rf"(?:\d[\d.,]*\s*(?:km|kilometres|kilometers|miles)\s+)?)"
     rf"\b(?P<dir>{_DIR})(?:ern)?\s+of\s+(?:the\s+(?:city|town|village)\s+of\s+)?$",
     re.I,
@@ -377,6 +385,7 @@ class Found(NamedTuple):
     parent: int | None = None  # index of a containing mention ("X, Ukraine")
     anchor: int | None = None  # index of a reference mention ("south of Sumy")
     direction: str | None = None  # compass direction of self from anchor
+    distance_km: float | None = None  # stated distance from anchor ("30 km south of")
 
 
 # A plain name: ASCII letters in words parted by single spaces, such as most
@@ -398,7 +407,7 @@ _fold = functools.lru_cache(maxsize=1 << 16)(_fold_plain_quick)
 # Found records made for each name found: tuple.__new__ spares each of them the
 # named tuple's own __new__, a Python function, which costs more than the rest.
 _make_found: Callable[[tuple[object, ...]], Found] = functools.partial(tuple.__new__, Found)
-_NO_LINKS = (None, None, None)  # parent, anchor, direction
+_NO_LINKS = (None, None, None, None)  # parent, anchor, direction, distance_km
 
 
 class _Token(NamedTuple):
@@ -1335,16 +1344,15 @@ def _cues_before(text: str, start: int, cue: str | None) -> tuple[str | None, bo
     return cue, bool(_NEAR_BEFORE.search(before))
 
 
-def _within_reach(gap: str) -> bool:
-    """Whether an anchor's gap states no distance, or one the resolver can check:
-    "Yavas, some 450 kilometres southeast of Moscow" is no hard clue."""
+def _stated_km(gap: str) -> float | None:
+    """The distance an anchor's gap states, in km ("some 30 km south of"), or None."""
     m = _STATED_DISTANCE.search(gap)
     if m is None:
-        return True
+        return None
     km = float(m.group(1).replace(",", ""))
     if m.group(2).lower() == "miles":
         km *= 1.609344
-    return km <= ANCHOR_REACH_KM
+    return km
 
 
 def _share_plural_cues(text: str, found: list[Found]) -> None:
@@ -1395,6 +1403,7 @@ def _relate(text: str, found: list[Found]) -> list[Found]:
         f_end = f.end
         parent = anchor = None
         direction = None
+        distance: float | None = None
         if pos < last:
             n = places[pos + 1]
             end = found[n].start
@@ -1423,9 +1432,13 @@ def _relate(text: str, found: list[Found]) -> list[Found]:
                     parent = n  # "X in Y", "Hit, a town on the Euphrates in Anbar province"
             if parent is None and _may_end_in_of(text, f_end, end):
                 m = _ANCHOR_GAP.match(text[f_end:end])
-                if m and _within_reach(m.group(0)):
+                stated = _stated_km(m.group(0)) if m else None
+                # A farther stated distance than the resolver checks is no hard
+                # clue: "Yavas, some 450 kilometres southeast of Moscow".
+                if m and (stated is None or stated <= ANCHOR_REACH_KM):
                     anchor = n
                     direction = _compass(m.group("dir"))
+                    distance = stated
                     if m.group(0).lstrip()[:1] == ",":
                         with_anchor.append(pos)
         if (
@@ -1437,7 +1450,17 @@ def _relate(text: str, found: list[Found]) -> list[Found]:
             parent = prev_k
         if parent is not None or anchor is not None:
             out[k] = Found(
-                f.start, f_end, f.text, f.key, f.kind, f.cue, f.near, parent, anchor, direction
+                f.start,
+                f_end,
+                f.text,
+                f.key,
+                f.kind,
+                f.cue,
+                f.near,
+                parent,
+                anchor,
+                direction,
+                distance,
             )
             if parent is not None:
                 with_parent.append(pos)
@@ -1462,7 +1485,9 @@ def _relate(text: str, found: list[Found]) -> list[Found]:
         places,
         with_anchor,
         lambda nxt: True,
-        lambda f, nxt: f._replace(anchor=nxt.anchor, direction=nxt.direction),
+        lambda f, nxt: f._replace(
+            anchor=nxt.anchor, direction=nxt.direction, distance_km=nxt.distance_km
+        ),
     )
     return out
 

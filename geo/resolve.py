@@ -49,6 +49,9 @@ SAME_COUNTRY = 0.5
 WEAK_CONTEXT = 0.5
 ANCHOR_MAX_KM = ANCHOR_REACH_KM  # a farther stated distance gives no anchor
 DIRECTION_TOLERANCE_DEG = 67.5
+# A stated distance admits places from half of it to one and a half times it,
+# give or take STATED_SLACK_KM ("some 30 km south of Zaporizhzhia": 5 to 55 km).
+STATED_LOW, STATED_HIGH, STATED_SLACK_KM = 0.5, 1.5, 10.0
 
 _BEARINGS = {
     "north": 0.0,
@@ -89,6 +92,7 @@ class Evidence(NamedTuple):
     parent: PlaceLike | None = None  # a containing country / admin unit
     anchor: PlaceLike | None = None  # "south of <anchor>"
     direction: str | None = None
+    distance_km: float | None = None  # stated distance from the anchor ("30 km south of")
     near: bool = False
     context: Sequence[PlaceLike] = ()
     capitals: frozenset[int] = frozenset()  # indexes of candidates that are national capitals
@@ -149,9 +153,13 @@ def _within(place: PlaceLike, parent: PlaceLike) -> bool:
     return False
 
 
-def _in_direction(place: PlaceLike, anchor: PlaceLike, direction: str | None) -> bool:
+def _in_direction(
+    place: PlaceLike, anchor: PlaceLike, direction: str | None, stated_km: float | None = None
+) -> bool:
     d = haversine_km(anchor.latitude, anchor.longitude, place.latitude, place.longitude)
     if d > ANCHOR_MAX_KM or d < 1.0:
+        return False
+    if stated_km is not None and not _fits_stated(d, stated_km):
         return False
     want = _BEARINGS.get(direction or "")
     if want is None:
@@ -159,6 +167,14 @@ def _in_direction(place: PlaceLike, anchor: PlaceLike, direction: str | None) ->
     got = bearing_deg(anchor.latitude, anchor.longitude, place.latitude, place.longitude)
     diff = abs((got - want + 180.0) % 360.0 - 180.0)
     return diff <= DIRECTION_TOLERANCE_DEG
+
+
+def _fits_stated(d: float, stated_km: float) -> bool:
+    """Whether a great-circle distance d agrees with a distance the text states.
+    A reporter's "some 30 km" is rounded and often by road, which is longer than
+    the straight line: the window is wide, above all below the figure."""
+    low = stated_km * STATED_LOW - STATED_SLACK_KM
+    return low <= d <= stated_km * STATED_HIGH + STATED_SLACK_KM
 
 
 def _agreement(place: PlaceLike, other: PlaceLike) -> tuple[float, str]:
@@ -590,8 +606,10 @@ def decide(query: str, candidates: Sequence[PlaceLike], ev: Evidence) -> Decisio
         hard.append(f"inside {parent.name}")
     if ev.anchor is not None:
         anchor = ev.anchor
-        pool = [i for i in pool if _in_direction(candidates[i], anchor, ev.direction)]
-        hard.append(f"{ev.direction or 'near'} of {anchor.name}")
+        stated = ev.distance_km
+        pool = [i for i in pool if _in_direction(candidates[i], anchor, ev.direction, stated)]
+        far = f"{stated:g} km " if stated is not None else ""
+        hard.append(f"{far}{ev.direction or 'near'} of {anchor.name}")
     if not pool:
         return Decision(
             None,

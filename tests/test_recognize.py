@@ -138,6 +138,28 @@ def test_an_anchor_after_a_comma_describes_the_whole_list() -> None:
     assert irpin.anchor is None and sumy.anchor == 2
 
 
+def test_an_anchor_keeps_the_distance_the_text_states() -> None:
+    irpin, sumy, _ = places(
+        "Shells struck Irpin and Sumy, front-line towns some 30 km south of Kyiv."
+    )
+    assert irpin.distance_km == sumy.distance_km == 30.0
+    assert places("Irpin, 20 miles north of Kyiv")[0].distance_km == pytest.approx(32.19, abs=0.01)
+    assert places("Irpin, northwest of Kyiv")[0].distance_km is None
+
+
+def test_an_appositive_naming_the_places_may_run_long_before_the_anchor() -> None:
+    text = (
+        "under pressure in Irpin and Sumy, villages strung along the wooded banks of "
+        "the river about 20 km north of Kyiv, on Monday."
+    )
+    irpin, sumy, _ = places(text)
+    assert (irpin.anchor, sumy.anchor) == (2, 2)
+    assert irpin.direction == sumy.direction == "north" and sumy.distance_km == 20.0
+    # A long clause that does not say what the places are is not read so far.
+    text = "troops left Irpin, where officials met on Monday to discuss the shelling north of Kyiv."
+    assert places(text)[0].anchor is None
+
+
 def test_an_anchor_beyond_the_resolvers_reach_is_no_anchor() -> None:
     near = places("a penal colony in Irpin, some 40 kilometres northwest of Kyiv")[0]
     assert near.anchor == 1 and near.direction == "northwest"

@@ -42,6 +42,21 @@ def test_anchor_with_direction_is_hard_evidence() -> None:
     assert d.chosen is None
 
 
+def test_a_stated_distance_rules_out_namesakes_too_near_or_too_far() -> None:
+    zaporizhzhia = town(687700, 47.823, 35.190, 710_052, "26")
+    front = town(706967, 47.51, 35.40, 2054, "26")  # 40 km, south-southeast
+    upriver = town(706966, 47.59, 34.49, 2563, "04")  # 58 km, southwest
+    # The direction alone admits both, and the two are of a size: abstain.
+    ev = Evidence(anchor=zaporizhzhia, direction="south")
+    assert decide("Kamianske", [upriver, front], ev).chosen is None
+    ev = Evidence(anchor=zaporizhzhia, direction="south", distance_km=30.0)
+    d = decide("Kamianske", [upriver, front], ev)
+    assert d.chosen == 1 and "30 km south of" in d.reason
+    # No namesake lies about 140 km south: abstain rather than take a near one.
+    ev = Evidence(anchor=zaporizhzhia, direction="south", distance_km=140.0)
+    assert decide("Kamianske", [upriver, front], ev).chosen is None
+
+
 def test_context_agreement_breaks_a_tie() -> None:
     d = decide("Trostyanets", [TROST_VINN, TROST_SUMY], Evidence(context=(SUMY,)))
     assert d.chosen == 1
