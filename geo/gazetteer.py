@@ -33,7 +33,18 @@ INITIALS_MIN_POPULATION = 1_000_000
 # The smallest town that may stand for its government before "said" ("Donetsk
 # said"); a smaller one is a person's name ("Stoltenberg said", not the village).
 SPEAKER_MIN_POPULATION = 100_000
-_WORD_AHEAD = re.compile(r"\s*[A-Za-z]")
+_WORDS_AHEAD = re.compile(r"\s*([A-Za-z]+)?(?:\s+([A-Za-z]+))?")
+# Words that cannot be the noun a modifier such as "US" qualifies: after "the
+# US", each says "US" is the country itself ("the US has", "the UK rose").
+_NO_HEAD = frozenset([
+    "has", "have", "had", "is", "was", "were", "are", "will", "would", "could", "should", "can",
+    "may", "might", "must", "did", "does", "do", "said", "says", "say", "rose", "fell", "grew",
+    "agreed", "announced", "warned", "also", "still", "now", "again", "already", "then",
+    "itself", "on", "in", "at", "for", "from", "to", "by", "with", "since", "after", "before",
+    "until", "during", "over", "under", "into", "as", "than", "but", "where", "which", "who",
+    "whose", "that", "because", "while", "when", "if", "so", "this", "last", "next", "earlier",
+    "later", "yet",
+])  # fmt: skip
 _CACHE_LIMIT = 100_000
 _UNLIKE_RATIO = 0.55
 _OPEN_OPTIONS = 3
@@ -588,7 +599,11 @@ class Gazetteer:
         group_of: dict[int, tuple[Any, ...]] = {}  # work index -> group
         reps: list[tuple[int, tuple[Any, ...] | None, _Resolved]] = []  # text order
         for k, f in enumerate(found):
-            if f.kind == "demonym" and f.key in ("us", "uk") and _standalone(text, f.end):
+            if (
+                f.kind == "demonym"
+                and f.key in ("us", "uk")
+                and _standalone(text, f.end, self._demonyms)
+            ):
                 f = recognize.Found(f.start, f.end, f.text, f.key, "place", f.cue, f.near)
             if f.kind != "place":
                 work.append(_Resolved(f, []))
@@ -753,9 +768,19 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _standalone(text: str, end: int) -> bool:
-    """True when a word is not followed by another word ("in the US." vs "US officials")."""
-    return _WORD_AHEAD.match(text, end) is None
+def _standalone(text: str, end: int, demonyms: Mapping[str, str]) -> bool:
+    """True when initials such as "US" at end are not followed by a word they
+    may modify: "in the US.", "the UK rose", "the US on Monday", "the US and
+    Britain" against "US officials", "U.S.-backed", "US and British warplanes"."""
+    if text[end : end + 1] in recognize.HYPHENS:
+        return False
+    m = _WORDS_AHEAD.match(text, end)
+    word, after = m.group(1), m.group(2)  # type: ignore[union-attr]
+    if word is None or word in _NO_HEAD:
+        return True
+    if word in ("and", "or") and after is not None:
+        return after == "the" or (after[:1].isupper() and fold(after) not in demonyms)
+    return False
 
 
 def _capital_indexes(rows: Sequence[_Row]) -> frozenset[int]:

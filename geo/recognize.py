@@ -1130,6 +1130,10 @@ def _longest_match(
         if kind is None:
             continue
         if kind == "stop":
+            if key in _INITIALS_OF_COUNTRIES and _initials_shape(tokens, i, j):
+                # "US", "U.S.": the country's initials, not the pronoun "us";
+                # like "UK", read as a modifier unless it stands alone.
+                return (j, key, "demonym")
             return (j, key, "stop")
         for t in tokens[i:j]:
             if t.all_caps:
@@ -1139,6 +1143,10 @@ def _longest_match(
         else:
             return (j, key, kind)
     return None
+
+
+# Initials of a country that fold to a stop word ("US" and the pronoun "us").
+_INITIALS_OF_COUNTRIES = frozenset({"us"})
 
 
 def _acronym_ok(text: str, tokens: list[_Token], i: int, j: int, span: str) -> bool:

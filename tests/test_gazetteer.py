@@ -409,3 +409,29 @@ def test_places_leaves_the_cycle_collector_as_it_found_it(gaz: Gazetteer, seed: 
         assert gc.get_freeze_count() == frozen
     finally:
         gc.unfreeze()
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("He flew to the U.S. on Monday.", ["U.S."]),
+        ("Food prices in the UK rose at the fastest pace since 1977.", ["UK"]),
+        ("Russia and the US have agreed to talks.", ["Russia", "US"]),
+        ("the US and the UK agreed", ["US", "UK"]),
+        ("aid from the US and Britain", ["US", "Britain"]),
+        # A modifier, as the annotation policy reads it, like "British":
+        ("U.S. officials said", []),
+        ("US and British warplanes struck", []),
+        ("US and UK officials met", []),
+        ("U.S.-backed forces advanced", []),
+        ("the US military said", []),
+        # The pronoun, capitalised, is no country.
+        ("Us and them, he said.", []),
+    ],
+)
+def test_us_and_uk_standing_alone_are_the_countries(
+    gaz: Gazetteer, text: str, want: list[str]
+) -> None:
+    got = [(m.text, m.resolution.place and m.resolution.place.country) for m in gaz.places(text)]
+    countries = {"US": "US", "U.S.": "US", "UK": "GB", "Russia": "RU", "Britain": "GB"}
+    assert got == [(w, countries[w]) for w in want]
