@@ -773,6 +773,8 @@ def find(
                 f = f._replace(cue="initials")
             found.append(f)
     found = _screen(text, found, everyday)
+    if _SPORTS_HINT.search(text) is not None:
+        found = _drop_teams(text, found)
     _share_plural_cues(text, found)
     return _relate(text, found)
 
@@ -910,6 +912,44 @@ def _possessed_by_place(text: str, end: int) -> bool:
     """ "Jordan's King Abdullah": what the possessive owns makes it a country."""
     m = _POSSESSIVE_NEXT.match(text, end)
     return m is not None and _fold(m.group(1)) in POSSESSED_BY_PLACES
+
+
+# A match report: a score ("2-1") or a fixture ("the match between").
+_SPORTS_HINT = re.compile(
+    rf"\b\d{{1,2}}[{HYPHENS}]\d{{1,2}}\b|\b(?:match|game|fixture|derby|tie)\s+(?:between|against)\b"
+)
+# A team named by its town: right before a result ("Sunderland beat", "Newcastle
+# drew 1-1"), right after one ("to beat Aston Villa", "lost 2-0 to Leeds"), or as
+# a side of a fixture ("the match between Everton and Chelsea").
+_TEAM_BEFORE = re.compile(
+    r"\s*(?:,\s*who\s+)?(?:beat|beats|defeated|drew|draw|thrashed|edged|hammered|"
+    r"came\s+from|won\s+\d|lost\s+\d)\b"
+)
+_TEAM_AFTER = re.compile(
+    rf"(?:\b(?:beat|beats|defeated|thrashed|edged|hammered|against|v|vs|versus)\.?"
+    rf"|\b(?:drew|draw|won|lost)\s+\d{{1,2}}[{HYPHENS}]\d{{1,2}}\s+(?:with|to|against|at)"
+    rf"|\b(?:match|game|fixture|derby|tie)\s+(?:between|against)"
+    rf"(?:\s+[A-Z][\w.' -]{{0,40}}?\s+(?:and|v|vs)\.?)?)\s+$"
+)
+
+
+def _drop_teams(text: str, found: list[Found]) -> list[Found]:
+    """Drop the places of a match report that name a team, not the town: the
+    text holds a score or a fixture (_SPORTS_HINT), and the name stands right
+    before or after a result or in a fixture (_TEAM_BEFORE, _TEAM_AFTER)."""
+    out: list[Found] = []
+    for f in found:
+        if (
+            f.kind == "place"
+            and f.cue is None
+            and (
+                _TEAM_BEFORE.match(text, f.end) is not None
+                or _TEAM_AFTER.search(text[max(0, f.start - 60) : f.start]) is not None
+            )
+        ):
+            continue
+        out.append(f)
+    return out
 
 
 def _screen(text: str, found: list[Found], everyday: Container[str]) -> list[Found]:
@@ -1188,13 +1228,25 @@ def _part_of_longer_name(
         nxt = tokens[j]
         # Two capitalised names in a row are one name ("Victoria Nuland"),
         # even when each alone is a place somewhere.
-        if nxt.capitalised and _fold(nxt.text) not in PLACE_FOLLOWERS:
+        if nxt.capitalised and (_fold(nxt.text) not in PLACE_FOLLOWERS or _a_club(tokens, j)):
             headline = _in_headline(text, tokens[i].start)
             if not headline:
                 return "name"
     if i > 0:
         return _after_capital(text, tokens[i - 1], tokens[i].start, classify, headline)
     return ""
+
+
+def _a_club(tokens: list[_Token], j: int) -> bool:
+    """ "Manchester City", "Leicester City": "City" after a town whose name does
+    not hold it (the index has "Mexico City") names its club, unless a place's
+    word follows ("Manchester City Council", "Kharkiv City Hall")."""
+    if tokens[j].text != "City":
+        return False
+    if j + 1 < len(tokens):
+        after = _fold(tokens[j + 1].text)
+        return not (after in PLACE_FOLLOWERS or after == "hall")
+    return True
 
 
 def _after_capital(

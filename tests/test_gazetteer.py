@@ -435,3 +435,27 @@ def test_us_and_uk_standing_alone_are_the_countries(
     got = [(m.text, m.resolution.place and m.resolution.place.country) for m in gaz.places(text)]
     countries = {"US": "US", "U.S.": "US", "UK": "GB", "Russia": "RU", "Britain": "GB"}
     assert got == [(w, countries[w]) for w in want]
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("Sunderland beat Derby County 2-1 on Saturday in Durham.", ["Durham"]),
+        ("Newcastle drew 1-1 with Brighton; fans flew home to Newcastle.", ["Newcastle"]),
+        ("Leeds lost 2-0 to Burnley at home.", []),
+        ("the match between Everton and Chelsea, with no trains between Liverpool and Crewe",
+         ["Liverpool", "Crewe"]),
+        ("They kept the title by a point from Liverpool, who beat Wolves 2-1.", []),
+        ("Manchester City came from 2-0 down to beat Aston Villa 3-2.", []),
+        ("Fans of Leicester City cheered.", []),
+        # Not a match report: the same words keep their places.
+        ("The council voted 5-2 to close the road between Springfield and Chatham.",
+         ["Springfield", "Chatham"]),
+        ("Russian forces shelled Kharkiv 2-3 times a day.", ["Kharkiv"]),
+        ("Officials at Kharkiv City Hall and the Manchester City Council said",
+         ["Kharkiv", "Manchester"]),
+        ("He lives in Mexico City.", ["Mexico City"]),
+    ],
+)  # fmt: skip
+def test_a_team_named_by_its_town_is_no_place(gaz: Gazetteer, text: str, want: list[str]) -> None:
+    assert [m.text for m in gaz.places(text)] == want
