@@ -276,6 +276,22 @@ FEATURE_AFTER = frozenset(
      "mountains", "mountain", "estuary", "lagoon"]
 )  # fmt: skip
 FEATURE_BEFORE = frozenset(["river", "lake", "mount", "mt"])
+# Set phrases that hold a place's name but mean no place: dishes, a breed,
+# syndromes, treaties and a pact. By the name's key: the words that make it
+# such a phrase, right before it and right after it.
+IDIOMS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "kiev": (frozenset(["chicken"]), frozenset()),
+    "kyiv": (frozenset(["chicken"]), frozenset()),
+    "brussels": (frozenset(), frozenset(["sprout", "sprouts", "griffon"])),
+    "buffalo": (frozenset(), frozenset(["wings", "wing", "mozzarella"])),
+    "alaska": (frozenset(["baked"]), frozenset()),
+    "jerusalem": (frozenset(), frozenset(["artichoke", "artichokes"])),
+    "stockholm": (frozenset(), frozenset(["syndrome"])),
+    "havana": (frozenset(), frozenset(["syndrome"])),
+    "geneva": (frozenset(), frozenset(["convention", "conventions"])),
+    "warsaw": (frozenset(), frozenset(["pact"])),
+    "budapest": (frozenset(), frozenset(["memorandum"])),
+}
 NAME_HEADS_BEFORE_OF = frozenset(
     ["sea", "gulf", "bay", "lake", "strait", "straits", "bank", "university", "college",
      "institute", "school", "academy", "museum", "church", "cathedral", "diocese",
@@ -973,6 +989,8 @@ def _screen(text: str, found: list[Found], everyday: Container[str]) -> list[Fou
             if f.cue is None:
                 if _feature_or_name(text, f):
                     continue
+                if f.key in IDIOMS and _in_idiom(text, f):
+                    continue
                 if f.key in everyday:
                     if vouching is None:
                         vouching = _vouching(text, found, everyday)
@@ -1003,6 +1021,20 @@ _FEATURE_AFTER_STARTS = frozenset(" " + c for w in FEATURE_AFTER for c in (w[0],
 _BEFORE_ENDS = frozenset(
     [". ", *(c + " " for w in (*FEATURE_BEFORE, "of", "the") for c in (w[-1], w[-1].upper()))]
 )
+
+
+def _in_idiom(text: str, f: Found) -> bool:
+    """ "chicken Kiev", "Brussels sprouts", "the Geneva Conventions": the place's
+    name is part of one of the IDIOMS."""
+    before, after = IDIOMS[f.key]
+    m = _WORD_AFTER.match(text, f.end)
+    if m is not None and m.group(1).lower() in after:
+        return True
+    words = text[max(0, f.start - 20) : f.start].split()
+    return bool(words) and text[f.start - 1 : f.start].isspace() and words[-1].lower() in before
+
+
+_WORD_AFTER = re.compile(r" ([A-Za-z]+)")
 
 
 def _feature_or_name(text: str, f: Found) -> bool:

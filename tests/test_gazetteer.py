@@ -459,3 +459,20 @@ def test_us_and_uk_standing_alone_are_the_countries(
 )  # fmt: skip
 def test_a_team_named_by_its_town_is_no_place(gaz: Gazetteer, text: str, want: list[str]) -> None:
     assert [m.text for m in gaz.places(text)] == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("Sales of chicken Kiev and Brussels sprouts fell, a farmer near Norwich said.",
+         ["Norwich"]),
+        ("violations of the Geneva Conventions in Bucha", ["Bucha"]),
+        ("the Budapest Memorandum and the Warsaw Pact", []),
+        ("He flew from Brussels to Kyiv for talks in Geneva.", ["Brussels", "Kyiv", "Geneva"]),
+        ("Chicken Kiev is popular in Kiev.", ["Kiev"]),
+    ],
+)  # fmt: skip
+def test_a_set_phrase_holding_a_place_name_is_no_place(
+    gaz: Gazetteer, text: str, want: list[str]
+) -> None:
+    assert [m.text for m in gaz.places(text)] == want
