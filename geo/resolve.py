@@ -26,6 +26,7 @@ from geo.names import quoted
 from geo.recognize import ANCHOR_REACH_KM
 
 # Score points; one point is a factor of ten in population.
+TOWN_POPULATION_FLOOR = 500
 MARGIN = 0.9  # how far the winner must lead the runner-up (about 8x population)
 COUNTRY_BONUS = 2.0
 CAPITAL_BONUS = 1.0  # a bare capital's name means the capital ("Washington", not the state)
@@ -114,8 +115,14 @@ class Decision(NamedTuple):
 
 
 def prior(place: PlaceLike, is_capital: bool = False, is_alternate: bool = False) -> float:
-    """Prominence of a place before any evidence, in log10-population points."""
-    base = math.log10(max(place.population, 0) + 1)
+    """Prominence of a place before any evidence, in log10-population points.
+    A town's population counts as at least TOWN_POPULATION_FLOOR: GeoNames
+    gives 0 where it does not know it (Ariha in Idlib), and every town of
+    cities500 but a seat of government has more than that."""
+    population = place.population
+    if place.feature == "city" and population < TOWN_POPULATION_FLOOR:
+        population = TOWN_POPULATION_FLOOR
+    base = math.log10(max(population, 0) + 1)
     if is_alternate:
         base -= ALTERNATE_PENALTY
     if place.feature == "country":

@@ -57,6 +57,19 @@ def test_a_stated_distance_rules_out_namesakes_too_near_or_too_far() -> None:
     assert decide("Kamianske", [upriver, front], ev).chosen is None
 
 
+def test_a_town_of_unknown_population_counts_as_the_smallest_town() -> None:
+    # GeoNames gives Ariha in Idlib no population; "Ariha" is also an Arabic
+    # name of Jericho (20,000), matched only as an unlike alternate.
+    idlib = Place(None, "Idlib", 35.9, 36.6, "SY", "Syria", "11", "admin1", 1_500_000, 60.0)
+    ariha = town(173_000, 35.81, 36.61, 0, "11", "SY")
+    jericho = town(284_899, 31.87, 35.44, 20_300, "PS", "PS")
+    assert prior(ariha) == prior(town(1, 0.0, 0.0, 500))
+    ev = Evidence(context=(idlib,), alternates=frozenset({1}))
+    assert decide("Ariha", [ariha, jericho], ev).chosen == 0
+    # Without the text's help the alternate still leads, by less than the margin.
+    assert decide("Ariha", [ariha, jericho], Evidence(alternates=frozenset({1}))).chosen is None
+
+
 def test_context_agreement_breaks_a_tie() -> None:
     d = decide("Trostyanets", [TROST_VINN, TROST_SUMY], Evidence(context=(SUMY,)))
     assert d.chosen == 1
