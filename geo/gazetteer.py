@@ -375,8 +375,8 @@ class Gazetteer:
         pairs = self._lookup(key)
         if cue == "admin":
             return [r for r, _ in pairs]
-        plain = [r for r, kind in pairs if kind != idx.CUE_ONLY]
-        rows = plain or [r for r, _ in pairs]
+        plain = [r for r, kind in pairs if kind < idx.CUE_ONLY]
+        rows = plain or [r for r, kind in pairs if kind != idx.CUE_REQUIRED]
         if cue == "initials":
             rows = [
                 r for r in rows if r.feature != "city" or r.population >= INITIALS_MIN_POPULATION

@@ -26,14 +26,16 @@ from geo.errors import GazetteerError
 from geo.geometry import haversine_km
 from geo.names import fold, is_latin_or_cyrillic
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 9
 
 # Feature codes stored in the index (small ints keep rows short).
 CITY, ADMIN1, REGION, COUNTRY = 0, 1, 2, 3
 FEATURES = {CITY: "city", ADMIN1: "admin1", REGION: "region", COUNTRY: "country"}
 
 # Name kinds: how a key was attached to a place.
-PRIMARY, ALTERNATE, CURATED, CUE_ONLY = 0, 1, 2, 3
+# How a name was filed: CUE_ONLY names a place only with a cue ("region")
+# unless nothing else bears the name; CUE_REQUIRED never without one.
+PRIMARY, ALTERNATE, CURATED, CUE_ONLY, CUE_REQUIRED = 0, 1, 2, 3, 4
 
 # The key filter: one bit per slot, set for every name key and for every
 # word-prefix of a key of several words followed by a space ("new " for "new
@@ -109,6 +111,7 @@ def cache_dir(explicit: Path | None = None) -> Path:
 
 SUPPLEMENT_FILES = (
     "admin1.csv",
+    "admin1_names.csv",
     "regions.csv",
     "variants.csv",
     "countries.csv",
@@ -285,6 +288,7 @@ def build_index(path: Path) -> None:
     admin1_names: list[tuple[str, str, str]] = []
     _add_admin1(b, sup, cities, by_unit, big_town_keys, admin1_names)
     _add_us_states(b, us_states, by_unit, admin1_names)
+    _add_admin1_names(b, sup, by_unit, big_town_keys, admin1_names)
     country_names = _add_countries(b, sup, countries, by_country, capital_of)
     _add_regions(b, sup, by_unit, by_country)
     for row in _read_csv(sup / "variants.csv"):
@@ -340,26 +344,9 @@ def _add_admin1(
                 f"admin1.csv row {row['name']!r}: city {row['check_geonameid']} should lie in "
                 f"{cc}.{code} but cities500 says otherwise; fix the admin1_code or the check id"
             )
-        members = by_unit[(cc, code)]
-        lat, lon, radius = centroid_and_radius([(c["latitude"], c["longitude"]) for c in members])
-        pid = int(row["geonameid"]) if row["geonameid"] else -(1_000_000 + i)
-        pop = sum(int(c["population"] or 0) for c in members)
-        b.places.append(
-            (
-                pid,
-                int(row["geonameid"]) if row["geonameid"] else None,
-                row["name"],
-                lat,
-                lon,
-                cc,
-                code,
-                ADMIN1,
-                pop,
-                radius,
-                0,
-            )
-        )
-        admin1_names.append((cc, code, row["name"]))
+        gid = int(row["geonameid"]) if row["geonameid"] else None
+        pid = gid if gid is not None else -(1_000_000 + i)
+        _add_unit(b, pid, gid, row["name"], cc, code, by_unit[(cc, code)], admin1_names)
         # A short alias that is also the name of the unit's seat or of another
         # big town ("Rivne", "Kyiv") means the town when bare; it names the
         # unit only with a cue such as "region" or "oblast".
@@ -373,6 +360,60 @@ def _add_admin1(
                 b.add_name(alias, pid, kind)
 
 
+def _add_unit(
+    b: _Builder,
+    pid: int,
+    gid: int | None,
+    name: str,
+    cc: str,
+    code: str,
+    members: list[dict[str, Any]],
+    admin1_names: list[tuple[str, str, str]],
+) -> None:
+    """An admin-1 unit as a place: its point and radius from its towns, its
+    population their sum."""
+    lat, lon, radius = centroid_and_radius([(c["latitude"], c["longitude"]) for c in members])
+    pop = sum(int(c["population"] or 0) for c in members)
+    b.places.append((pid, gid, name, lat, lon, cc, code, ADMIN1, pop, radius, 0))
+    admin1_names.append((cc, code, name))
+
+
+def _add_admin1_names(
+    b: _Builder,
+    sup: Path,
+    by_unit: dict[tuple[str, str], list[dict[str, Any]]],
+    big_town_keys: set[tuple[str, str]],
+    admin1_names: list[tuple[str, str, str]],
+) -> None:
+    """Every other admin-1 unit with towns in cities500, named from
+    admin1_names.csv. A name that is an everyday or generic word there ("Rivers",
+    "Central"), or that a big town of the country bears ("Basra"), names the
+    unit only with a cue ("Rivers state", "Basra province")."""
+    taken = {(cc, code) for cc, code, _ in admin1_names}
+    # A unit regions.csv already makes a region ("Gaza Strip", "West Bank"),
+    # and the names of its regions, which a unit needs a cue to take ("Sahel").
+    region_keys: set[str] = set()
+    for row in _read_csv(sup / "regions.csv"):
+        parts = row["members"].split("|")
+        if len(parts) == 1 and "." in parts[0]:
+            cc, code = parts[0].split(".", 1)
+            taken.add((cc, code))
+        region_keys.update(fold(a) for a in [row["name"], *row["aliases"].split("|")] if a)
+    for i, row in enumerate(_read_csv(sup / "admin1_names.csv")):
+        cc, code = row["country"], row["admin1_code"]
+        members = by_unit.get((cc, code))
+        if (cc, code) in taken or not members:
+            continue
+        pid = -(3_000_000 + i)
+        _add_unit(b, pid, None, row["name"], cc, code, members, admin1_names)
+        for alias in (row["name"], row["alias"]):
+            if alias:
+                key = fold(alias)
+                bare = row["bare"] == "1" and (cc, key) not in big_town_keys
+                bare = bare and key not in region_keys
+                b.add_name(alias, pid, CURATED if bare else CUE_REQUIRED)
+
+
 def _add_us_states(
     b: _Builder,
     us_states: dict[str, dict[str, Any]],
@@ -384,13 +425,8 @@ def _add_us_states(
         members = by_unit.get(("US", state["code"]))
         if not members:
             continue
-        lat, lon, radius = centroid_and_radius([(c["latitude"], c["longitude"]) for c in members])
         gid = int(state["geonameid"])
-        pop = sum(int(c["population"] or 0) for c in members)
-        b.places.append(
-            (gid, gid, state["name"], lat, lon, "US", state["code"], ADMIN1, pop, radius, 0)
-        )
-        admin1_names.append(("US", state["code"], state["name"]))
+        _add_unit(b, gid, gid, state["name"], "US", state["code"], members, admin1_names)
         b.add_name(state["name"], gid, CURATED)
 
 

@@ -22,11 +22,16 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NamedTuple, Protocol, overload
 
 from geo.geometry import EARTH_RADIUS_KM, haversine_km
-from geo.names import quoted
+from geo.names import fold, quoted
 from geo.recognize import ANCHOR_REACH_KM
 
 # Score points; one point is a factor of ten in population.
 TOWN_POPULATION_FLOOR = 500
+# A town this big may be what "the X region" is named after (see decide).
+REGION_TOWN_POPULATION = 100_000
+# The least share of its unit's population for a town to take the unit's bare
+# name: Sumy holds 24% of Sumy oblast and Oklahoma City 22% of Oklahoma.
+TOWN_SHARE_OF_UNIT = 0.05
 MARGIN = 0.9  # how far the winner must lead the runner-up (about 8x population)
 COUNTRY_BONUS = 2.0
 CAPITAL_BONUS = 1.0  # a bare capital's name means the capital ("Washington", not the state)
@@ -595,7 +600,20 @@ def decide(query: str, candidates: Sequence[PlaceLike], ev: Evidence) -> Decisio
     if ev.cue == "admin":
         kept = [i for i in pool if candidates[i].feature in ("admin1", "region")]
         if kept:
-            pool = kept
+            # "the Sofia region": a big town's region is meant where its
+            # country has no unit of the name (Bulgaria's is "Sofiya"), so the
+            # town stays beside the units (Sofia in Madagascar) to be weighed.
+            # Not for a state's abbreviation ("Va."): the town must be named in it.
+            has_unit = {candidates[i].country for i in kept}
+            written = fold(query)
+            pool = kept + [
+                i
+                for i in pool
+                if candidates[i].feature == "city"
+                and candidates[i].population >= REGION_TOWN_POPULATION
+                and candidates[i].country not in has_unit
+                and fold(candidates[i].name) in written
+            ]
             hard.append("named as a region")
     elif ev.cue == "city":
         kept = [i for i in pool if candidates[i].feature == "city"]
@@ -628,21 +646,32 @@ def decide(query: str, candidates: Sequence[PlaceLike], ev: Evidence) -> Decisio
 
     if ev.cue is None and any(candidates[i].feature == "admin1" for i in pool):
         # A bare name shared by a town and the unit around it means the town
-        # ("New York", "Kyiv"); the unit needs a cue such as "region".
-        town_units = {
-            (candidates[i].country, candidates[i].admin1)
-            for i in pool
-            if candidates[i].feature == "city"
-        }
+        # ("New York", "Kyiv"); the unit needs a cue such as "region". Only a
+        # town of some weight in its unit: "Maryland" is the state, not
+        # Maryland City (16,000), and "Minnesota" not Minneota.
+        town_units: dict[tuple[str, str | None], int] = {}
+        for i in pool:
+            c = candidates[i]
+            if c.feature == "city":
+                unit = (c.country, c.admin1)
+                town_units[unit] = max(town_units.get(unit, 0), c.population)
         pool = [
             i
             for i in pool
             if not (
                 candidates[i].feature == "admin1"
-                and (candidates[i].country, candidates[i].admin1) in town_units
+                and town_units.get((candidates[i].country, candidates[i].admin1), -1)
+                >= candidates[i].population * TOWN_SHARE_OF_UNIT
             )
         ]
 
+    if not query.isascii() and len(pool) > 1:
+        # "Münster" as written is the German town, not Munster in Ireland: where
+        # a candidate bears the name with its accents, a namesake spelt plain
+        # (an ASCII-only name, as GeoNames gives admin-1 units) is not meant.
+        spelt = query.casefold()
+        if any(candidates[i].name.casefold() == spelt for i in pool):
+            pool = [i for i in pool if not candidates[i].name.isascii()]
     basis = "; ".join(hard) if hard else ""
     if len(pool) == 1 and not hard and _weak_claim(candidates, pool[0], ev):
         # A small town known by this name only as an unlike alternate ("James"

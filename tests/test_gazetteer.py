@@ -476,3 +476,46 @@ def test_a_set_phrase_holding_a_place_name_is_no_place(
     gaz: Gazetteer, text: str, want: list[str]
 ) -> None:
     assert [m.text for m in gaz.places(text)] == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # Admin-1 units of every country, named from admin1_names.csv.
+        ("Floods hit Bavaria on Monday.", ("Bavaria", "DE", "admin1")),
+        ("Militants attacked in Cabo Delgado.", ("Cabo Delgado", "MZ", "admin1")),
+        ("Fighting spread across North Kivu.", ("North Kivu", "CD", "admin1")),
+        ("Rescuers reached Sichuan.", ("Sichuan", "CN", "admin1")),
+        ("Troops entered Anhui.", ("Anhui Sheng", "CN", "admin1")),  # "Sheng" left out
+        ("Kachin rebels said", ("Kachin", "MM", "admin1")),
+        # A unit named like its seat: the bare name is the town, the cue the unit.
+        ("Rockets struck Basra.", ("Basrah", "IQ", "city")),
+        ("Rockets struck Basra province.", ("Basra Governorate", "IQ", "admin1")),
+        # A unit named by an everyday word needs its cue.
+        ("Gunmen attacked Rivers state.", ("Rivers", "NG", "admin1")),
+        # "the Sofia region": Bulgaria's unit is spelt "Sofiya", so the city's
+        # region is meant, not the Sofia region of Madagascar.
+        ("the Sofia region of Bulgaria", ("Sofia", "BG", "city")),
+        # Written with its accents, the German town, not Munster in Ireland.
+        ("Officials in Münster said", ("Münster", "DE", "city")),
+    ],
+)
+def test_admin1_units_of_every_country(
+    gaz: Gazetteer, text: str, want: tuple[str, str, str]
+) -> None:
+    place = gaz.places(text)[0].resolution.place
+    assert place is not None and (place.name, place.country, place.feature) == want
+
+
+def test_a_unit_named_by_a_word_or_for_water_is_no_place_without_its_cue(gaz: Gazetteer) -> None:
+    # "Rivers" (Nigeria), "Central" (several), "Red Sea" (Sudan, Egypt).
+    for text in (
+        "Rivers rose on Monday.",
+        "Ships crossed the Red Sea.",
+        "in the Central highlands",
+    ):
+        got = [m.resolution.place for m in gaz.places(text)]
+        assert all(p is None or p.feature != "admin1" for p in got), (text, got)
+    # A town keeps the admin-1 name of its unit.
+    munich = gaz.places("Police in Munich said")[0].resolution.place
+    assert munich is not None and munich.admin1 == "Bavaria"
