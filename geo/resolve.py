@@ -56,8 +56,11 @@ WEAK_CONTEXT = 0.5
 ANCHOR_MAX_KM = ANCHOR_REACH_KM  # a farther stated distance gives no anchor
 DIRECTION_TOLERANCE_DEG = 67.5
 # A stated distance admits places from half of it to one and a half times it,
-# give or take STATED_SLACK_KM ("some 30 km south of Zaporizhzhia": 5 to 55 km).
-STATED_LOW, STATED_HIGH, STATED_SLACK_KM = 0.5, 1.5, 10.0
+# give or take STATED_SLACK_KM ("some 30 km south of Zaporizhzhia": 10 to 50
+# km); of those, the ones within STATED_CLOSE of it and STATED_SLACK_KM / 2
+# are preferred when there are any ("about 60 km southwest of Odesa": the
+# Serhiivka 59 km off, not the one 81 km off).
+STATED_LOW, STATED_HIGH, STATED_SLACK_KM, STATED_CLOSE = 0.5, 1.5, 5.0, 0.25
 
 _BEARINGS = {
     "north": 0.0,
@@ -187,6 +190,11 @@ def _fits_stated(d: float, stated_km: float) -> bool:
     the straight line: the window is wide, above all below the figure."""
     low = stated_km * STATED_LOW - STATED_SLACK_KM
     return low <= d <= stated_km * STATED_HIGH + STATED_SLACK_KM
+
+
+def _close_to_stated(place: PlaceLike, anchor: PlaceLike, stated_km: float) -> bool:
+    d = haversine_km(anchor.latitude, anchor.longitude, place.latitude, place.longitude)
+    return abs(d - stated_km) <= stated_km * STATED_CLOSE + STATED_SLACK_KM / 2
 
 
 def _agreement(place: PlaceLike, other: PlaceLike) -> tuple[float, str]:
@@ -633,6 +641,9 @@ def decide(query: str, candidates: Sequence[PlaceLike], ev: Evidence) -> Decisio
         anchor = ev.anchor
         stated = ev.distance_km
         pool = [i for i in pool if _in_direction(candidates[i], anchor, ev.direction, stated)]
+        if stated is not None and len(pool) > 1:
+            close = [i for i in pool if _close_to_stated(candidates[i], anchor, stated)]
+            pool = close or pool
         far = f"{stated:g} km " if stated is not None else ""
         hard.append(f"{far}{ev.direction or 'near'} of {anchor.name}")
     if not pool:

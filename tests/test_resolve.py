@@ -57,6 +57,23 @@ def test_a_stated_distance_rules_out_namesakes_too_near_or_too_far() -> None:
     assert decide("Kamianske", [upriver, front], ev).chosen is None
 
 
+def test_a_stated_distance_prefers_the_namesake_that_fits_it_closely() -> None:
+    bakhmut = town(713174, 48.594, 37.999, 73_212, "05")
+    near = town(687468, 48.526, 38.068, 1162, "05")  # 9 km southeast
+    south = town(687470, 48.394, 38.026, 3995, "05")  # 22 km south
+    ev = Evidence(anchor=bakhmut, direction="southeast", distance_km=9.0)
+    assert decide("Zaitseve", [south, near], ev).chosen == 1
+    odesa = town(698740, 46.486, 30.744, 1_015_826, "17")
+    resort = town(694467, 46.025, 30.368, 5343, "17")  # 59 km southwest
+    farther = town(694468, 46.001, 29.958, 1420, "17")  # 81 km southwest
+    ev = Evidence(anchor=odesa, direction="southwest", distance_km=60.0)
+    d = decide("Serhiivka", [farther, resort], ev)
+    assert d.chosen == 1 and d.ranked == (1,)
+    # Without a figure, direction alone keeps both, and their sizes are close.
+    ev = Evidence(anchor=odesa, direction="southwest")
+    assert decide("Serhiivka", [farther, resort], ev).chosen is None
+
+
 def test_a_town_of_unknown_population_counts_as_the_smallest_town() -> None:
     # GeoNames gives Ariha in Idlib no population; "Ariha" is also an Arabic
     # name of Jericho (20,000), matched only as an unlike alternate.
