@@ -212,8 +212,16 @@ _CITY_BEFORE = re.compile(
     r"|\b(?!(?:the|a|its|their)\s)[a-z]+\s+capital)\s+of\s+$",
     re.I,
 )
+# Words between "in" and a parent that say no more than where it is: "Lyman
+# in neighbouring Donetsk province", "Melitopol in Russian-occupied southern
+# Ukraine".
+_PARENT_ADJECTIVE = (
+    rf"(?:neighbou?ring|nearby|adjacent|occupied|restive|war-torn"
+    rf"|(?:Russian|Ukrainian|rebel|government|Taliban|militant)[{HYPHENS}]"
+    rf"(?:held|occupied|controlled|run))"
+)
 _IN_BEFORE_PARENT = re.compile(
-    rf"^\s*(?:,\s*)?in\s+(?:the\s+)?(?:(?:{_DIR})(?:ern)?\s+|central\s+"
+    rf"^\s*(?:,\s*)?in\s+(?:the\s+)?(?:{_PARENT_ADJECTIVE}\s+)?(?:(?:{_DIR})(?:ern)?\s+|central\s+"
     rf"|(?:{_DIR}|centre|center)\s+of\s+(?:the\s+)?)?$",
     re.I,
 )
@@ -1472,11 +1480,12 @@ def _share_plural_cues(text: str, found: list[Found]) -> None:
 _PARENT_HEADS = frozenset([",", "i", "I", "\u0130", "\u0131"])
 # How the last word of a gap before a parent ends, after "in" ("in the", "in
 # eastern", "in the south of"): the last letters of "in", "the", "of", the
-# directions, "central", "centre" and "center" in either case (no character
+# directions, "central", "centre", "center" and of _PARENT_ADJECTIVE's words
+# ("neighbouring", "nearby", "occupied") in either case (no character
 # but such a letter matches one of them in a case-insensitive regex). The
 # comma of "X, Ukraine" alone is read without a regex: _IN_BEFORE_PARENT
 # cannot match there.
-_PARENT_TAILS = frozenset("nethlfrNETHLFR")
+_PARENT_TAILS = frozenset("nethlfrgydNETHLFRGYD")
 _PARENT_OPENING = re.compile(rf"\s*([{''.join(sorted(_PARENT_HEADS))}])")  # group 1: the head
 
 

@@ -118,6 +118,12 @@ def test_parent_in_eastern_country() -> None:
     assert found[0].parent == 1
 
 
+def test_parent_after_a_word_that_only_says_where() -> None:
+    assert places("troops left Irpin in neighbouring Ukraine")[0].parent == 1
+    assert places("partisans in Irpin in Russian-occupied southern Ukraine")[0].parent == 1
+    assert places("troops left Irpin in friendly Ukraine")[0].parent is None
+
+
 def test_anchor_with_direction_and_near() -> None:
     text = "the Ukrainians have retaken the town of Trostyanets in the east, south of Sumy."
     found = find(text, classify)
