@@ -284,6 +284,7 @@ FEATURE_AFTER = frozenset(
      "mountains", "mountain", "estuary", "lagoon"]
 )  # fmt: skip
 FEATURE_BEFORE = frozenset(["river", "lake", "mount", "mt"])
+_FEATURE_ABBREVIATIONS = frozenset(["mt"])
 # Set phrases that hold a place's name but mean no place: dishes, a breed,
 # syndromes, treaties and a pact. By the name's key: the words that make it
 # such a phrase, right before it and right after it.
@@ -1065,7 +1066,10 @@ def _feature_or_name(text: str, f: Found) -> bool:
         return False
     floor = max(0, start - 14)
     space = text.rfind(" ", floor, start - 1)
-    last = text[(space + 1 if space >= 0 else floor) : start - 1].rstrip(".").lower()
+    last = text[(space + 1 if space >= 0 else floor) : start - 1].lower()
+    if last.endswith("."):
+        # "Mt. Hood"; but "across the river. Russia's ..." ends a sentence.
+        last = last[:-1] if last[:-1] in _FEATURE_ABBREVIATIONS else last
     if last in FEATURE_BEFORE:
         return True
     if last != "of" and last != "the":

@@ -519,3 +519,9 @@ def test_a_unit_named_by_a_word_or_for_water_is_no_place_without_its_cue(gaz: Ga
     # A town keeps the admin-1 name of its unit.
     munich = gaz.places("Police in Munich said")[0].resolution.place
     assert munich is not None and munich.admin1 == "Bavaria"
+
+
+def test_a_sentence_ending_in_river_does_not_make_the_next_name_a_river(gaz: Gazetteer) -> None:
+    text = "They crossed the river. Russia's Defence Ministry said so."
+    assert [m.text for m in gaz.places(text)] == ["Russia"]
+    assert gaz.places("climbers on Mt. Hood and the River Avon") == []
