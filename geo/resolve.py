@@ -655,6 +655,21 @@ def decide(query: str, candidates: Sequence[PlaceLike], ev: Evidence) -> Decisio
             f"abstained: no {quoted(query)} fits the text's explicit clue ({'; '.join(hard)})",
         )
 
+    countries = {candidates[i].country for i in pool if candidates[i].feature == "country"}
+    if countries and len(pool) > 1:
+        # A country's bare name means the country, not a town of it known by
+        # that name too ("Mexico" is not Mexico City, "Kuwait" not Kuwait City),
+        # even where the text names that town as well.
+        spelt = fold(query)
+        pool = [
+            i
+            for i in pool
+            if not (
+                candidates[i].feature == "city"
+                and candidates[i].country in countries
+                and fold(candidates[i].name) != spelt
+            )
+        ]
     if ev.cue is None and any(candidates[i].feature == "admin1" for i in pool):
         # A bare name shared by a town and the unit around it means the town
         # ("New York", "Kyiv"); the unit needs a cue such as "region". Only a
@@ -730,8 +745,16 @@ def decide(query: str, candidates: Sequence[PlaceLike], ev: Evidence) -> Decisio
     ranked = tuple(i for _, i, _ in scored)
     top_score, top, top_why = scored[0]
     place = candidates[top]
-    margin = top_score - scored[1][0]
-    runner = candidates[scored[1][1]]
+    # The runner-up is the best candidate that is not the top one again:
+    # GeoNames files some towns twice a few km apart (Lexington and
+    # Lexington-Fayette, Kentucky), and choosing between those is no choice.
+    second = next((s for s in scored[1:] if not _same_town(place, candidates[s[1]])), None)
+    if second is None:
+        parts = [p for p in (basis, _word(place, top_why)) if p]
+        parts.append(f"its namesakes lie within {SAME_TOWN_KM:g} km of it")
+        return Decision(top, ranked, 0.85, _precision(place, ev), "; ".join(parts))
+    margin = top_score - second[0]
+    runner = candidates[second[1]]
     if margin < MARGIN:
         return Decision(
             None,
@@ -747,6 +770,20 @@ def decide(query: str, candidates: Sequence[PlaceLike], ev: Evidence) -> Decisio
         parts.append(f"far more prominent than {_label(runner)}")
     score = min(0.95, 0.6 + 0.15 * min(margin, 2.0) + (0.05 if hard else 0.0))
     return Decision(top, ranked, round(score, 2), _precision(place, ev), "; ".join(parts))
+
+
+SAME_TOWN_KM = 10.0
+
+
+def _same_town(a: PlaceLike, b: PlaceLike) -> bool:
+    """Two towns of one admin-1 within SAME_TOWN_KM: one place filed twice."""
+    return (
+        a.feature == "city"
+        and b.feature == "city"
+        and a.country == b.country
+        and a.admin1 == b.admin1
+        and haversine_km(a.latitude, a.longitude, b.latitude, b.longitude) <= SAME_TOWN_KM
+    )
 
 
 # Below this population, a town named only by an unlike alternate name needs

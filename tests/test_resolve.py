@@ -74,6 +74,29 @@ def test_a_stated_distance_prefers_the_namesake_that_fits_it_closely() -> None:
     assert decide("Serhiivka", [farther, resort], ev).chosen is None
 
 
+def test_a_country_name_means_the_country_not_its_town_known_by_it() -> None:
+    mexico = Place(3996063, "Mexico", 19.43, -99.13, "MX", "Mexico", None, "country", 126e6, 900.0)
+    capital = Place(3530597, "Mexico City", 19.43, -99.13, "MX", "Mexico", "09", "city", 12e6, 0.0)
+    mazatlan = town(3996322, 23.23, -106.42, 441_975, "25", "MX")
+    # Even with the capital named elsewhere in the text (it agrees with itself).
+    ev = Evidence(context=(capital, mazatlan), capitals=frozenset({1}))
+    assert decide("Mexico", [mexico, capital], ev).chosen == 0
+    assert decide("Mexico", [capital, mexico], Evidence(capitals=frozenset({0}))).chosen == 1
+
+
+def test_one_town_filed_twice_is_no_choice() -> None:
+    lexington = town(4297983, 37.988, -84.478, 320_347, "KY", "US")
+    fayette = town(4297999, 38.049, -84.500, 314_488, "KY", "US")  # 7 km away
+    other = town(4941720, 42.443, -71.226, 33_340, "MA", "US")
+    d = decide("Lexington", [fayette, lexington, other], Evidence())
+    assert d.chosen == 1 and "within 10 km" not in d.reason
+    d = decide("Lexington", [fayette, lexington], Evidence())
+    assert d.chosen == 1 and "within 10 km" in d.reason
+    # Two namesakes 60 km apart are two places: abstain.
+    far = town(1, 38.5, -84.2, 314_488, "KY", "US")
+    assert decide("Lexington", [far, lexington], Evidence()).chosen is None
+
+
 def test_a_town_of_unknown_population_counts_as_the_smallest_town() -> None:
     # GeoNames gives Ariha in Idlib no population; "Ariha" is also an Arabic
     # name of Jericho (20,000), matched only as an unlike alternate.
