@@ -482,7 +482,7 @@ class Gazetteer:
         rows = self._rows(fold(base), cue)
         if cue == "admin":
             rows = [r for r in rows if r.feature in ("admin1", "region")] or rows
-        elif cue == "city":
+        elif cue == "city" or cue == "village":
             rows = [r for r in rows if r.feature == "city"] or rows
         return [r.place for r in rows]
 
@@ -853,7 +853,7 @@ def _one_sense_per_name(places: Sequence[_Resolved]) -> None:
     for w in places:
         cue = w.found.cue
         src = settled.get((w.found.key, cue))
-        if src is None and cue in (None, "city"):
+        if src is None and cue in (None, "city", "village"):
             # "MOSCOW, Idaho (AP)" ... "the college town of Moscow": a town
             # settled by a clue is the town wherever it recurs as a town.
             other = settled.get((w.found.key, "city" if cue is None else None))

@@ -401,7 +401,8 @@ class Found(NamedTuple):
     text: str
     key: str
     kind: Kind
-    # "admin" after "X region"; "city" after "the city of"; "initials" for an
+    # "admin" after "X region"; "city" after "the city of" or "the town of",
+    # "village" after "the village of" or "the hamlet of"; "initials" for an
     # all-caps word of up to three letters outside a dateline ("CAR", "ELN");
     # "speaker" for a one-word name a verb of saying follows ("Tass said");
     # "feature" for "the X" standing bare ("across the Dnipro to Oleshky")
@@ -1443,8 +1444,11 @@ def _cues_before(text: str, start: int, cue: str | None) -> tuple[str | None, bo
     before = text[max(0, start - 40) : start]
     if not _may_cue(before):
         return cue, False
-    if cue is None and tail[-2:] == "of" and _CITY_BEFORE.search(before):
-        cue = "city"  # (the pattern ends in "of" and white space)
+    if cue is None and tail[-2:] == "of":
+        m = _CITY_BEFORE.search(before)  # (the pattern ends in "of" and white space)
+        if m is not None:
+            # "the village of New York" (Donetsk oblast) is no city of millions
+            cue = "village" if m.group(0)[:1] in "vVhH" else "city"
     return cue, bool(_NEAR_BEFORE.search(before))
 
 
@@ -1660,9 +1664,9 @@ def parse_query(query: str) -> tuple[str, str | None]:
     Also understands "the city of X" and "X Oblast" in any case.
     """
     q = query.strip()
-    m = re.match(r"^(?:the\s+)?(?:city|town|village)\s+of\s+(.+)$", q, re.I)
+    m = re.match(r"^(?:the\s+)?(city|town|village)\s+of\s+(.+)$", q, re.I)
     if m:
-        return m.group(1).strip(), "city"
+        return m.group(2).strip(), "village" if m.group(1).lower() == "village" else "city"
     words = q.split()
     if len(words) > 1 and fold(words[-1]) in ADMIN_CUES:
         return " ".join(words[:-1]), "admin"

@@ -623,11 +623,14 @@ def decide(query: str, candidates: Sequence[PlaceLike], ev: Evidence) -> Decisio
                 and fold(candidates[i].name) in written
             ]
             hard.append("named as a region")
-    elif ev.cue == "city":
+    elif ev.cue == "city" or ev.cue == "village":
         kept = [i for i in pool if candidates[i].feature == "city"]
+        if kept and ev.cue == "village":
+            small = [i for i in kept if candidates[i].population < VILLAGE_MAX_POPULATION]
+            kept = small or kept
         if kept:
             pool = kept
-            hard.append("named as a town")
+            hard.append(f"named as a {'village' if ev.cue == 'village' else 'town'}")
     # A country has no parent: "Uzbekistan, Tajikistan and Kyrgyzstan" is a list.
     if (
         ev.parent is not None
@@ -773,6 +776,8 @@ def decide(query: str, candidates: Sequence[PlaceLike], ev: Evidence) -> Decisio
 
 
 SAME_TOWN_KM = 10.0
+# The largest place "the village of X" may name.
+VILLAGE_MAX_POPULATION = 50_000
 
 
 def _same_town(a: PlaceLike, b: PlaceLike) -> bool:

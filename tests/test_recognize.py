@@ -201,6 +201,7 @@ def test_us_initialism_is_found_and_curly_quotes_do_not_break_offsets() -> None:
         ("Rivne region", ("Rivne", "admin")),
         ("Sumy Oblast", ("Sumy", "admin")),
         ("the city of Sumy", ("Sumy", "city")),
+        ("the village of Yasnohorodka", ("Yasnohorodka", "village")),
         ("Kyiv", ("Kyiv", None)),
     ],
 )

@@ -84,6 +84,17 @@ def test_a_country_name_means_the_country_not_its_town_known_by_it() -> None:
     assert decide("Mexico", [capital, mexico], Evidence(capitals=frozenset({0}))).chosen == 1
 
 
+def test_the_village_of_x_is_no_city_of_millions() -> None:
+    nyc = town(5128581, 40.71, -74.01, 8_804_190, "NY", "US")
+    village = town(699751, 48.32, 37.84, 9735, "05")
+    toretsk = town(698131, 48.40, 37.85, 30_914, "05")
+    ev = Evidence(cue="village", context=(toretsk,))
+    d = decide("New York", [nyc, village], ev)
+    assert d.chosen == 1 and "named as a village" in d.reason
+    # "the city of New York" and a bare name keep the city's prominence.
+    assert decide("New York", [nyc, village], Evidence(cue="city", context=(toretsk,))).chosen != 1
+
+
 def test_one_town_filed_twice_is_no_choice() -> None:
     lexington = town(4297983, 37.988, -84.478, 320_347, "KY", "US")
     fayette = town(4297999, 38.049, -84.500, 314_488, "KY", "US")  # 7 km away
