@@ -45,6 +45,11 @@ _NO_HEAD = frozenset([
     "whose", "that", "because", "while", "when", "if", "so", "this", "last", "next", "earlier",
     "later", "yet",
 ])  # fmt: skip
+# Countries named after a river whose name takes no "the": "the Niger" standing
+# bare is the river ("where the Bani river meets the Niger"), not the country
+# nor Nigeria's Niger state. ("The Gambia" and "the Congo" are countries so
+# written.)
+_RIVERS_NAMING_COUNTRIES = frozenset(["niger", "jordan", "senegal", "paraguay", "uruguay"])
 _CACHE_LIMIT = 100_000
 _UNLIKE_RATIO = 0.55
 _OPEN_OPTIONS = 3
@@ -386,7 +391,9 @@ class Gazetteer:
         ):
             rows = []  # all kept otherwise: dropping the small namesakes would decide
         elif cue == "feature":
-            rows = [r for r in rows if r.feature != "city"]
+            rows = (
+                [] if key in _RIVERS_NAMING_COUNTRIES else [r for r in rows if r.feature != "city"]
+            )
         return rows
 
     def _classify(self, key: str) -> recognize.Kind | None:

@@ -281,9 +281,27 @@ POSSESSED_BY_PLACES = frozenset(
 # organisations ("the Sea of Azov", "Bank of England", "University of Texas").
 FEATURE_AFTER = frozenset(
     ["river", "sea", "lake", "ocean", "reservoir", "canal", "strait", "straits", "gulf",
-     "mountains", "mountain", "estuary", "lagoon"]
+     "mountains", "mountain", "estuary", "lagoon", "volcano", "glacier"]
 )  # fmt: skip
+# Words after a name that make it a group's or a thing's: "the Azov regiment",
+# "Fano militiamen", "the Sinaloa cartel", "the Sudan strain of Ebola".
+GROUP_AFTER = frozenset(
+    ["regiment", "battalion", "brigade", "cartel", "militia", "militias", "militiamen",
+     "tribe", "tribes", "tribesmen", "clan", "clans", "strain", "variant"]
+)  # fmt: skip
+# Words after a name that make it a weapon's ("Iskander missiles", "Grad
+# rockets", "Shahed drones"), unless a word of attack follows them: "the Odesa
+# missile strike" was on Odesa.
+WEAPON_AFTER = frozenset(
+    ["missile", "missiles", "rocket", "rockets", "launcher", "launchers", "drone", "drones",
+     "shells", "howitzer", "howitzers", "system", "systems"]
+)  # fmt: skip
+_ATTACK_WORDS = frozenset(["strike", "strikes", "attack", "attacks", "barrage", "raid", "raids"])
 FEATURE_BEFORE = frozenset(["river", "lake", "mount", "mt"])
+# Words that may stand between "River" and its name: "the River South Esk".
+_FEATURE_QUALIFIERS = frozenset(
+    ["north", "south", "east", "west", "upper", "lower", "little", "great"]
+)
 _FEATURE_ABBREVIATIONS = frozenset(["mt"])
 # Set phrases that hold a place's name but mean no place: dishes, a breed,
 # syndromes, treaties and a pact. By the name's key: the words that make it
@@ -996,11 +1014,17 @@ def _screen(text: str, found: list[Found], everyday: Container[str]) -> list[Fou
                 # "Ste. Genevieve, Mo.": the state after a town the index lacks
                 # (else "Mo" is the Norwegian town).
                 f = Found(f.start, f.end + 1, text[f.start : f.end + 1], state, "place", "admin")
+            if f.cue == "admin" and f.key != f.text.lower():
+                m = _WORD_AFTER.match(text, f.end)
+                if m is not None and m.group(1) in _INSTITUTIONS:
+                    continue  # "Ohio State University", "Kyiv Oblast Hospital"
             if f.cue is None:
                 if _feature_or_name(text, f):
                     continue
                 if f.key in IDIOMS and _in_idiom(text, f):
                     continue
+                if text.startswith(", who ", f.end) and sentence_initial(text, f.start):
+                    continue  # "Keys, who grew up in Rock Island, ...": a person
                 if f.key in everyday:
                     if vouching is None:
                         vouching = _vouching(text, found, everyday)
@@ -1027,10 +1051,28 @@ def _screen(text: str, found: list[Found], everyday: Container[str]) -> list[Fou
 # A space and the first letter of one of FEATURE_AFTER's words, in either case;
 # the last letter of one of FEATURE_BEFORE's words or of "of" and "the", or a
 # period ("Mt."), and a space.
-_FEATURE_AFTER_STARTS = frozenset(" " + c for w in FEATURE_AFTER for c in (w[0], w[0].upper()))
-_BEFORE_ENDS = frozenset(
-    [". ", *(c + " " for w in (*FEATURE_BEFORE, "of", "the") for c in (w[-1], w[-1].upper()))]
+_FEATURE_AFTER_STARTS = frozenset(
+    " " + c for w in (*FEATURE_AFTER, *GROUP_AFTER, *WEAPON_AFTER) for c in (w[0], w[0].upper())
 )
+_BEFORE_ENDS = frozenset(
+    [
+        ". ",
+        *(
+            c + " "
+            for w in (*FEATURE_BEFORE, *_FEATURE_QUALIFIERS, "of", "the")
+            for c in (w[-1], w[-1].upper())
+        ),
+    ]
+)
+
+
+# Capitalised words after "X State" or "X Region" that make the whole an
+# institution's name ("X State Senate" is the place's own body, a place).
+_INSTITUTIONS = frozenset(
+    ["University", "College", "School", "Hospital", "Prison", "Penitentiary", "Park", "Fair",
+     "Bank", "Museum", "Library", "Stadium", "Arena", "Theatre", "Theater", "Orchestra",
+     "Opera", "Ballet"]
+)  # fmt: skip
 
 
 def _in_idiom(text: str, f: Found) -> bool:
@@ -1048,8 +1090,9 @@ _WORD_AFTER = re.compile(r" ([A-Za-z]+)")
 
 
 def _feature_or_name(text: str, f: Found) -> bool:
-    """ "the Dnipro river", "River Avon", "Sea of Azov", "Bank of England": the
-    place's name is part of a physical feature's or an organisation's.
+    """ "the Dnipro river", "River Avon", "Sea of Azov", "Bank of England", "the
+    Azov regiment": the place's name is part of a physical feature's, an
+    organisation's or a group's.
 
     Runs once per place of a text, so it reads the words around the name by
     slicing at spaces rather than with a regex, and only where the letter next
@@ -1060,8 +1103,12 @@ def _feature_or_name(text: str, f: Found) -> bool:
     if text[end : end + 2] in _FEATURE_AFTER_STARTS:
         stop = text.find(" ", end + 1, end + 16)
         word = text[end + 1 : stop if stop > 0 else end + 16]
-        if word.rstrip(_TRAILING).lower() in FEATURE_AFTER:
+        word = word.rstrip(_TRAILING).lower()
+        if word in FEATURE_AFTER or word in GROUP_AFTER:
             return True
+        if word in WEAPON_AFTER:
+            m = _WORD_AFTER.match(text, stop) if stop > 0 else None
+            return m is None or m.group(1).lower() not in _ATTACK_WORDS
     start = f.start
     if start < 2 or text[start - 2 : start] not in _BEFORE_ENDS:
         return False
@@ -1073,6 +1120,9 @@ def _feature_or_name(text: str, f: Found) -> bool:
         last = last[:-1] if last[:-1] in _FEATURE_ABBREVIATIONS else last
     if last in FEATURE_BEFORE:
         return True
+    if last in _FEATURE_QUALIFIERS:
+        words = text[max(0, start - 24) : start].split()
+        return len(words) > 1 and words[-2].lower() in FEATURE_BEFORE
     if last != "of" and last != "the":
         return False
     words = text[max(0, start - 32) : start].split()

@@ -525,3 +525,30 @@ def test_a_sentence_ending_in_river_does_not_make_the_next_name_a_river(gaz: Gaz
     text = "They crossed the river. Russia's Defence Ministry said so."
     assert [m.text for m in gaz.places(text)] == ["Russia"]
     assert gaz.places("climbers on Mt. Hood and the River Avon") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # Groups, weapons and water named after a place.
+        ("fighters of the Azov regiment in Mariupol", ["Mariupol"]),
+        ("Fighting between the army and Fano militiamen reached Bahir Dar", ["Bahir Dar"]),
+        ("the Sinaloa cartel leader and the Sudan strain of Ebola in Mubende", ["Mubende"]),
+        ("Russian forces fired Grad rockets and Iskander missiles at Nikopol", ["Nikopol"]),
+        ("the Odesa missile strike and a Kyiv drone attack", ["Odesa", "Kyiv"]),
+        ("homes in Brechin after the River South Esk rose", ["Brechin"]),
+        ("the eruption of the Hunga Tonga-Hunga Ha'apai volcano smothered Tonga", ["Tonga"]),
+        ("Survivors reached Mopti, where the Bani river meets the Niger, on foot.", ["Mopti"]),
+        ("troops in Niger and Mali", ["Niger", "Mali"]),
+        # People, institutions, organisations and everyday words.
+        ("Keys, who grew up in Rock Island, Illinois, moved.", ["Rock Island", "Illinois"]),
+        ("Residents of Kyiv, who fled in March, returned.", ["Kyiv"]),
+        ("and Ohio State University announced courses", []),
+        ("Washington State Patrol said", ["Washington State"]),
+        ("officials refused to let the Red Cross visit Olenivka.", ["Olenivka"]),
+        ("Cars piled with mattresses crawled toward Goris.", ["Goris"]),
+        ("the Somali town of Beledweyne", ["Beledweyne"]),
+    ],
+)  # fmt: skip
+def test_names_of_things_that_hold_a_place_name(gaz: Gazetteer, text: str, want: list[str]) -> None:
+    assert [m.text for m in gaz.places(text)] == want
