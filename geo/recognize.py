@@ -673,6 +673,8 @@ def _is_dateline(text: str, tokens: list[_Token], i: int, j: int) -> bool:
     line_start = text.rfind("\n", 0, first.start) + 1
     if text[line_start : first.start].strip():
         return False
+    if j < len(tokens) and tokens[j].all_caps and _fold(tokens[j].text) in ADMIN_CUES:
+        last = tokens[j]  # "KHERSON REGION, Ukraine (AP) —"
     return _DATELINE_AFTER.match(text, last.start + len(last.text)) is not None
 
 
@@ -875,7 +877,10 @@ def _subject_here(text: str, start: int) -> bool:
 # regions").
 _AFTER_BARE_FEATURE = frozenset(
     ["near", "in", "at", "to", "into", "from", "toward", "towards", "on", "north", "south",
-     "east", "west", "upstream", "downstream", "between"]
+     "east", "west", "upstream", "downstream", "between",
+     # a verb, as in "shelling from across the Dnipro had also hit Nikopol"
+     "has", "had", "have", "is", "was", "were", "are", "will", "would", "could", "can",
+     "may", "might", "also", "still", "again"]
 )  # fmt: skip
 _CLOSING = frozenset(".,;:!?)")
 # Towns named with "the" in English ("in the Hague"), which are no feature.

@@ -552,3 +552,16 @@ def test_a_sentence_ending_in_river_does_not_make_the_next_name_a_river(gaz: Gaz
 )  # fmt: skip
 def test_names_of_things_that_hold_a_place_name(gaz: Gazetteer, text: str, want: list[str]) -> None:
     assert [m.text for m in gaz.places(text)] == want
+
+
+def test_an_all_caps_unit_opens_a_dateline(gaz: Gazetteer) -> None:
+    got = gaz.places("KHERSON REGION, Ukraine (AP) — Flags went up in Bilozerka on Friday.")
+    first = got[0].resolution.place
+    assert got[0].text == "KHERSON REGION" and first is not None and first.feature == "admin1"
+    assert [m.text for m in gaz.places("He said KHERSON REGION was hit.")] == []
+
+
+def test_the_river_before_a_verb_is_no_town(gaz: Gazetteer) -> None:
+    text = "Shelling from across the Dnipro had also hit Nikopol and Marhanets."
+    assert [m.text for m in gaz.places(text)] == ["Nikopol", "Marhanets"]
+    assert [m.text for m in gaz.places("the Kyiv government had said")] == ["Kyiv"]
