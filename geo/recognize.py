@@ -304,7 +304,7 @@ _FEATURE_QUALIFIERS = frozenset(
 )
 _FEATURE_ABBREVIATIONS = frozenset(["mt"])
 # Set phrases that hold a place's name but mean no place: dishes, a breed,
-# syndromes, treaties and a pact. By the name's key: the words that make it
+# syndromes, treaties, a pact and a newspaper. By the name's key: the words that make it
 # such a phrase, right before it and right after it.
 IDIOMS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "kiev": (frozenset(["chicken"]), frozenset()),
@@ -317,6 +317,7 @@ IDIOMS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "havana": (frozenset(), frozenset(["syndrome"])),
     "geneva": (frozenset(), frozenset(["convention", "conventions"])),
     "warsaw": (frozenset(), frozenset(["pact"])),
+    "globe": (frozenset(), frozenset(["and"])),  # the Globe and Mail
     "budapest": (frozenset(), frozenset(["memorandum"])),
 }
 NAME_HEADS_BEFORE_OF = frozenset(
