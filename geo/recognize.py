@@ -12,6 +12,7 @@ X", "X, Ukraine", "X in eastern Ukraine", "Ukraine's X", "south of X",
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Callable, Container
@@ -820,8 +821,9 @@ def find(
                 f = f._replace(cue="initials")
             found.append(f)
     found = _screen(text, found, everyday)
-    if _SPORTS_HINT.search(text) is not None:
-        found = _drop_teams(text, found)
+    hints = [m.start() for m in _SPORTS_HINT.finditer(text)]
+    if hints:
+        found = _drop_teams(text, found, hints)
     _share_plural_cues(text, found)
     return _relate(text, found)
 
@@ -983,23 +985,29 @@ _TEAM_AFTER = re.compile(
 )
 
 
-def _drop_teams(text: str, found: list[Found]) -> list[Found]:
-    """Drop the places of a match report that name a team, not the town: the
-    text holds a score or a fixture (_SPORTS_HINT), and the name stands right
-    before or after a result or in a fixture (_TEAM_BEFORE, _TEAM_AFTER)."""
+def _drop_teams(text: str, found: list[Found], hints: list[int]) -> list[Found]:
+    """Drop the places of a match report that name a team, not the town: a
+    score or a fixture (_SPORTS_HINT, found at the positions hints) stands
+    within _SPORTS_REACH characters, and the name right before or after a
+    result or in a fixture (_TEAM_BEFORE, _TEAM_AFTER)."""
     out: list[Found] = []
     for f in found:
-        if (
-            f.kind == "place"
-            and f.cue is None
-            and (
+        if f.kind == "place" and f.cue is None:
+            k = bisect.bisect_left(hints, f.start)
+            near = (k < len(hints) and hints[k] - f.start <= _SPORTS_REACH) or (
+                k > 0 and f.start - hints[k - 1] <= _SPORTS_REACH
+            )
+            if near and (
                 _TEAM_BEFORE.match(text, f.end) is not None
                 or _TEAM_AFTER.search(text[max(0, f.start - 60) : f.start]) is not None
-            )
-        ):
-            continue
+            ):
+                continue
         out.append(f)
     return out
+
+
+# How far from a score or a fixture a team's name may stand: a sentence or two.
+_SPORTS_REACH = 300
 
 
 def _screen(text: str, found: list[Found], everyday: Container[str]) -> list[Found]:
