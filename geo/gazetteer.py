@@ -623,7 +623,7 @@ class Gazetteer:
             if not w.rows:
                 continue
             places.append(w)
-            if f.parent is None and f.anchor is None:
+            if f.parent is None and f.anchor is None and f.direction is None:
                 gk = (f.key, f.cue, f.near)
                 members = groups.get(gk)
                 if members is None:
@@ -681,14 +681,18 @@ class Gazetteer:
                 anchor = _chosen_then(seen, f.anchor, k) if f.anchor is not None else None
                 if parent is not None and parent.feature == "city":
                     parent = None
+                # "X, just north of the town": any town named before X may be meant.
+                towns = _towns_before(seen, k) if f.anchor is None and f.direction else ()
+                pointed = anchor is not None or bool(towns)
                 memo: tuple[Any, ...] = (
                     f.key,
                     f.cue,
                     f.near,
                     parent.pid if parent else None,
                     anchor.pid if anchor else None,
-                    f.direction if anchor else None,
-                    f.distance_km if anchor else None,
+                    f.direction if pointed else None,
+                    f.distance_km if pointed else None,
+                    tuple(t.pid for t in towns),
                 )
                 if memo not in decided:
                     cands = shared[(f.key, f.cue)]
@@ -696,8 +700,9 @@ class Gazetteer:
                         cue=f.cue,
                         parent=parent,
                         anchor=anchor,
-                        direction=f.direction if anchor is not None else None,
-                        distance_km=f.distance_km if anchor is not None else None,
+                        direction=f.direction if pointed else None,
+                        distance_km=f.distance_km if pointed else None,
+                        towns=towns,
                         near=f.near,
                         context=resolved.without(f.key),
                         capitals=cands[1],
@@ -713,7 +718,7 @@ class Gazetteer:
                 else:
                     settled = settled and verdict[1] == w.decision
                     w.evidence, w.decision = verdict
-                    w.hard = parent is not None or anchor is not None
+                    w.hard = parent is not None or pointed
             verdicts = now
             if settled:
                 break  # a pass that changed no verdict would be repeated as it is
@@ -746,6 +751,27 @@ def _chosen_then(
     w = work[k]
     d = (now[g] if k < at else last[g])[1] if g is not None else w.decision
     return w.rows[d.chosen] if d is not None and d.chosen is not None else None
+
+
+def _towns_before(
+    seen: tuple[
+        Sequence[_Resolved],
+        dict[int, tuple[Any, ...]],
+        dict[tuple[Any, ...], _Verdict],
+        dict[tuple[Any, ...], _Verdict],
+    ],
+    at: int,
+) -> tuple[_Row, ...]:
+    """The towns the mentions before mention `at` resolved to, once each (see
+    _chosen_then): what "the town" after it may refer back to."""
+    work = seen[0]
+    towns: dict[int, _Row] = {}
+    for k in range(at):
+        if work[k].rows:
+            row = _chosen_then(seen, k, at)
+            if row is not None and row.feature == "city":
+                towns.setdefault(row.pid, row)
+    return tuple(towns.values())
 
 
 @contextmanager

@@ -246,6 +246,13 @@ _ANCHOR_GAP = re.compile(
     rf"\b(?P<dir>{_DIR})(?:ern)?\s+of\s+(?:the\s+(?:city|town|village)\s+of\s+)?$",
     re.I,
 )
+# "X, just north of the town": the town is one the text named before.
+_THE_TOWN = re.compile(
+    rf",\s*(?:(?:just|some|about|roughly|around)\s+)?"
+    rf"(?:\d[\d.,]*\s*(?:km|kilometres|kilometers|miles)\s+)?"
+    rf"(?P<dir>{_DIR})(?:ern)?\s+of\s+the\s+(?:town|city|village)\b",
+    re.I,
+)
 # A distance stated in an anchor's gap ("some 450 kilometres southeast of").
 _STATED_DISTANCE = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(km|kilomet(?:re|er)s|miles)\b", re.I)
 # The farthest a place may lie from its anchor for the resolver to check the
@@ -430,7 +437,9 @@ class Found(NamedTuple):
     near: bool = False  # "near X", "south of X": the event is near, not at, X
     parent: int | None = None  # index of a containing mention ("X, Ukraine")
     anchor: int | None = None  # index of a reference mention ("south of Sumy")
-    direction: str | None = None  # compass direction of self from anchor
+    # compass direction of self from anchor; with no anchor, from "the town"
+    # (one named before: "Verbivka, just north of the town")
+    direction: str | None = None
     distance_km: float | None = None  # stated distance from anchor ("30 km south of")
 
 
@@ -1616,12 +1625,22 @@ def _relate(text: str, found: list[Found]) -> list[Found]:
                         with_anchor.append(pos)
         if (
             parent is None
+            and anchor is None
+            and text[f_end : f_end + 1] == ","
+            and (town := _THE_TOWN.match(text, f_end)) is not None
+        ):
+            # "Verbivka, just north of the town": a direction with no anchor
+            # named; the resolver tries the towns named before.
+            direction = _compass(town.group("dir"))
+            distance = _stated_km(town.group(0))
+        if (
+            parent is None
             and prev_k >= 0
             and text[prev_end : prev_end + 1] in _APOSTROPHE_SET
             and _POSSESSIVE_GAP.fullmatch(text, prev_end, f.start)
         ):
             parent = prev_k
-        if parent is not None or anchor is not None:
+        if parent is not None or anchor is not None or direction is not None:
             out[k] = Found(
                 f.start,
                 f_end,

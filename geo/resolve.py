@@ -102,6 +102,9 @@ class Evidence(NamedTuple):
     anchor: PlaceLike | None = None  # "south of <anchor>"
     direction: str | None = None
     distance_km: float | None = None  # stated distance from the anchor ("30 km south of")
+    # Without an anchor, the towns named before "X, just north of the town":
+    # the direction must hold from one of them.
+    towns: Sequence[PlaceLike] = ()
     near: bool = False
     context: Sequence[PlaceLike] = ()
     capitals: frozenset[int] = frozenset()  # indexes of candidates that are national capitals
@@ -649,6 +652,19 @@ def decide(query: str, candidates: Sequence[PlaceLike], ev: Evidence) -> Decisio
             pool = close or pool
         far = f"{stated:g} km " if stated is not None else ""
         hard.append(f"{far}{ev.direction or 'near'} of {anchor.name}")
+    elif ev.towns and ev.direction is not None:
+        # "Verbivka, just north of the town": the town is one named before,
+        # which the text leaves to the reader; only a namesake that lies so
+        # from one of them fits. If none does, the clue is not read.
+        stated = ev.distance_km
+        fits = [
+            i
+            for i in pool
+            if any(_in_direction(candidates[i], t, ev.direction, stated) for t in ev.towns)
+        ]
+        if fits:
+            pool = fits
+            hard.append(f"{ev.direction} of a town named before it")
     if not pool:
         return Decision(
             None,

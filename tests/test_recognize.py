@@ -166,6 +166,15 @@ def test_an_appositive_naming_the_places_may_run_long_before_the_anchor() -> Non
     assert places(text)[0].anchor is None
 
 
+def test_a_direction_from_the_town_named_before_has_no_anchor() -> None:
+    kyiv, irpin = places("troops left Kyiv. In Irpin, just north of the town, they dug in.")
+    assert (irpin.anchor, irpin.direction, irpin.distance_km) == (None, "north", None)
+    assert kyiv.direction is None
+    irpin = places("shells hit Irpin, about 20 km west of the city, on Monday")[0]
+    assert (irpin.direction, irpin.distance_km) == ("west", 20.0)
+    assert places("Irpin, north of the river")[0].direction is None
+
+
 def test_an_anchor_beyond_the_resolvers_reach_is_no_anchor() -> None:
     near = places("a penal colony in Irpin, some 40 kilometres northwest of Kyiv")[0]
     assert near.anchor == 1 and near.direction == "northwest"

@@ -57,6 +57,20 @@ def test_a_stated_distance_rules_out_namesakes_too_near_or_too_far() -> None:
     assert decide("Kamianske", [upriver, front], ev).chosen is None
 
 
+def test_a_direction_from_a_town_named_before_parts_namesakes() -> None:
+    balakliia = town(712451, 49.462, 36.858, 26_921, "07")
+    kupiansk = town(712165, 49.710, 37.616, 27_169, "07")
+    north = town(689969, 49.497, 36.842, 3507, "07")  # 4 km north of Balakliia
+    west = town(690009, 49.604, 35.549, 3377, "07")  # 95 km west of it
+    ev = Evidence(direction="north", towns=(balakliia, kupiansk))
+    d = decide("Verbivka", [west, north], ev)
+    assert d.chosen == 1 and "north of a town named before it" in d.reason
+    # A direction no namesake fits from any of them is not read: the
+    # namesakes are as alike as without it.
+    ev = Evidence(direction="north", towns=(kupiansk,))
+    assert decide("Verbivka", [west, north], ev).chosen is None
+
+
 def test_a_stated_distance_prefers_the_namesake_that_fits_it_closely() -> None:
     bakhmut = town(713174, 48.594, 37.999, 73_212, "05")
     near = town(687468, 48.526, 38.068, 1162, "05")  # 9 km southeast
