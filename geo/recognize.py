@@ -253,6 +253,10 @@ _THE_TOWN = re.compile(
     rf"(?P<dir>{_DIR})(?:ern)?\s+of\s+the\s+(?:town|city|village)\b",
     re.I,
 )
+# The characters _THE_TOWN's words may begin with after the comma and a space
+# ("just", "some", "about", "roughly", "around", a figure, a direction): most
+# places followed by a comma are followed by another name, and skip the regex.
+_THE_TOWN_STARTS = frozenset("jsarnewJSARNEW0123456789")
 # A distance stated in an anchor's gap ("some 450 kilometres southeast of").
 _STATED_DISTANCE = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(km|kilomet(?:re|er)s|miles)\b", re.I)
 # The farthest a place may lie from its anchor for the resolver to check the
@@ -1627,6 +1631,7 @@ def _relate(text: str, found: list[Found]) -> list[Found]:
             parent is None
             and anchor is None
             and text[f_end : f_end + 1] == ","
+            and text[f_end + 2 : f_end + 3] in _THE_TOWN_STARTS
             and (town := _THE_TOWN.match(text, f_end)) is not None
         ):
             # "Verbivka, just north of the town": a direction with no anchor
