@@ -692,7 +692,7 @@ class Gazetteer:
                     anchor.pid if anchor else None,
                     f.direction if pointed else None,
                     f.distance_km if pointed else None,
-                    tuple(t.pid for t in towns),
+                    tuple([t.pid for t in towns]) if towns else (),
                 )
                 if memo not in decided:
                     cands = shared[(f.key, f.cue)]
