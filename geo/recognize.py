@@ -907,8 +907,11 @@ def _bare_after_the(text: str, start: int, end: int, after: re.Match[str] | None
     """Whether a name from start to end stands as "the X" with nothing after it
     that makes it a modifier: a town is never named so (the gazetteer then
     keeps only regions, units and countries: "the Donbas", "the Gambia")."""
-    if start < 4 or text[start - 4 : start] != "the " or (start > 4 and text[start - 5].isalnum()):
+    the = text[start - 4 : start]
+    if start < 4 or (start > 4 and text[start - 5].isalnum()):
         return False
+    if the != "the " and not (the == "The " and sentence_initial(text, start - 4)):
+        return False  # ("The Coromandel had been running": a train)
     if text[end : end + 1] not in _CLOSING and not (
         after is not None and after.start(1) == end + 1 and after[1] in _AFTER_BARE_FEATURE
     ):

@@ -562,6 +562,13 @@ def test_an_all_caps_unit_opens_a_dateline(gaz: Gazetteer) -> None:
     assert [m.text for m in gaz.places("He said KHERSON REGION was hit.")] == []
 
 
+def test_a_sentence_opening_with_the_x_had_is_no_town(gaz: Gazetteer) -> None:
+    text = "At least 275 died. The Coromandel had been running from Kolkata to Chennai."
+    assert [m.text for m in gaz.places(text)] == ["Kolkata", "Chennai"]
+    assert [m.text for m in gaz.places("The Donbas has been the focus.")] == ["Donbas"]
+    assert [m.text for m in gaz.places("The Hague said so.")] == ["The Hague"]
+
+
 def test_the_river_before_a_verb_is_no_town(gaz: Gazetteer) -> None:
     text = "Shelling from across the Dnipro had also hit Nikopol and Marhanets."
     assert [m.text for m in gaz.places(text)] == ["Nikopol", "Marhanets"]
