@@ -10,6 +10,7 @@ mentions.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import gc
 import re
@@ -23,7 +24,7 @@ from types import MappingProxyType, TracebackType
 from typing import Any
 
 from geo import index as idx
-from geo import recognize, resolve
+from geo import recognize, resolve, sentences
 from geo.errors import GazetteerError
 from geo.names import fold, quoted
 
@@ -726,6 +727,7 @@ class Gazetteer:
             ev, d = verdicts[gk]
             for w in members:
                 w.evidence, w.decision = ev, d
+        _beside_in_sentence(text, places)
         _one_sense_per_name(places)
         return work
 
@@ -873,6 +875,48 @@ def _resolved_places(
                 continue
             seen.setdefault((key, row.pid), row)
     return [(key, row) for (key, _), row in seen.items()]
+
+
+def _beside_in_sentence(text: str, places: Sequence[_Resolved]) -> None:
+    """Settle an abstention between namesakes on the one right beside a town
+    named in the same sentence, far from which every other lies (see
+    resolve.beside_a_town); updates the decisions in place."""
+    undecided = [
+        w
+        for w in places
+        if w.decision is not None and w.decision.chosen is None and w.decision.ranked
+    ]
+    if not undecided:
+        return
+    starts = [s.start for s in sentences.split_sentences(text)]
+    towns: dict[int, list[_Resolved]] = {}
+    for w in places:
+        row = w.chosen
+        if row is not None and row.feature == "city":
+            towns.setdefault(bisect.bisect_right(starts, w.found.start) - 1, []).append(w)
+    for w in undecided:
+        here = [
+            t.chosen
+            for t in towns.get(bisect.bisect_right(starts, w.found.start) - 1, ())
+            if t.found.key != w.found.key and t.chosen is not None
+        ]
+        d = w.decision
+        if not here or d is None:
+            continue
+        hit = resolve.beside_a_town([w.rows[i] for i in d.ranked], here)
+        if hit is None or hit[0] > 1:
+            continue  # only one of the two the scores could not part
+        i, town, km = hit
+        chosen = d.ranked[i]
+        place = w.rows[chosen]
+        w.decision = resolve.Decision(
+            chosen,
+            (chosen,) + tuple(j for j in d.ranked if j != chosen),
+            0.6,
+            2 if w.found.near else 1,
+            f"{km:.0f} km from {town.name} in the same sentence, and its namesakes far from "
+            f"every town of it ({place.name} otherwise undecided)",
+        )
 
 
 def _one_sense_per_name(places: Sequence[_Resolved]) -> None:

@@ -791,6 +791,47 @@ def decide(query: str, candidates: Sequence[PlaceLike], ev: Evidence) -> Decisio
     return Decision(top, ranked, round(score, 2), _precision(place, ev), "; ".join(parts))
 
 
+# A namesake within BESIDE_KM of a town named in the same sentence, when every
+# other lies at least APART_KM from each town of it, is the one meant: "the
+# defenders of Bakhmut were holding Opytne, a village on the city's southern
+# edge" (4 km; the other Opytne is 59 km off).
+BESIDE_KM, APART_KM = 15.0, 45.0
+
+
+def beside_a_town(
+    candidates: Sequence[PlaceLike], towns: Sequence[PlaceLike]
+) -> tuple[int, PlaceLike, float] | None:
+    """The one candidate (a town) within BESIDE_KM of one of towns while every
+    other candidate lies at least APART_KM from all of them, and all of towns
+    within REGIONAL_KM of it: its index, the town beside it and the distance;
+    else None."""
+    found: tuple[int, PlaceLike, float] | None = None
+    for i, place in enumerate(candidates):
+        if place.feature != "city":
+            return None
+        near = min(
+            (
+                (haversine_km(place.latitude, place.longitude, t.latitude, t.longitude), t)
+                for t in towns
+            ),
+            key=lambda dt: dt[0],
+        )
+        if near[0] <= BESIDE_KM:
+            if found is not None:
+                return None
+            found = (i, near[1], near[0])
+        elif near[0] < APART_KM:
+            return None
+    if found is not None:
+        # Only in a sentence about one area: "firefighters from Perth, Dundee
+        # and Stirling" is no reason to draw Stirling beside Perth, Australia.
+        place = candidates[found[0]]
+        for t in towns:
+            if haversine_km(place.latitude, place.longitude, t.latitude, t.longitude) > REGIONAL_KM:
+                return None
+    return found
+
+
 SAME_TOWN_KM = 10.0
 # The largest place "the village of X" may name.
 VILLAGE_MAX_POPULATION = 50_000

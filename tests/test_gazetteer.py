@@ -573,3 +573,13 @@ def test_the_river_before_a_verb_is_no_town(gaz: Gazetteer) -> None:
     text = "Shelling from across the Dnipro had also hit Nikopol and Marhanets."
     assert [m.text for m in gaz.places(text)] == ["Nikopol", "Marhanets"]
     assert [m.text for m in gaz.places("the Kyiv government had said")] == ["Kyiv"]
+
+
+def test_an_undecided_village_beside_a_town_of_its_sentence(gaz: Gazetteer) -> None:
+    text = (
+        "Farther south, the defenders of Bakhmut were holding Opytne, a village on "
+        "the city's southern edge, against daily assaults."
+    )
+    got = {m.text: m.resolution for m in gaz.places(text)}
+    assert got["Opytne"].place is not None and got["Opytne"].place.geonameid == 810695
+    assert "same sentence" in got["Opytne"].reason

@@ -71,6 +71,22 @@ def test_a_direction_from_a_town_named_before_parts_namesakes() -> None:
     assert decide("Verbivka", [west, north], ev).chosen is None
 
 
+def test_a_namesake_beside_a_town_of_the_sentence() -> None:
+    from geo.resolve import beside_a_town
+
+    bakhmut = town(713174, 48.594, 37.999, 73_212, "05")
+    edge = town(810695, 48.567, 38.028, 1983, "05")  # 4 km
+    avdiivka_side = town(9113127, 48.10, 37.78, 755, "05")  # 57 km
+    hit = beside_a_town([avdiivka_side, edge], [bakhmut])
+    assert hit is not None and hit[0] == 1 and hit[1] is bakhmut and hit[2] < 5
+    # The other namesake not far enough: no choice.
+    near_too = town(1, 48.80, 38.10, 900, "05")  # 24 km
+    assert beside_a_town([near_too, edge], [bakhmut]) is None
+    # A sentence about places far apart ("Perth, Dundee and Stirling") decides nothing.
+    dundee = town(2650752, 56.46, -2.97, 147_268, "SCT", "GB")
+    assert beside_a_town([avdiivka_side, edge], [bakhmut, dundee]) is None
+
+
 def test_a_stated_distance_prefers_the_namesake_that_fits_it_closely() -> None:
     bakhmut = town(713174, 48.594, 37.999, 73_212, "05")
     near = town(687468, 48.526, 38.068, 1162, "05")  # 9 km southeast
