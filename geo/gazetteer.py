@@ -24,7 +24,7 @@ from types import MappingProxyType, TracebackType
 from typing import Any
 
 from geo import index as idx
-from geo import recognize, resolve, sentences
+from geo import recognize, resolve
 from geo.errors import GazetteerError
 from geo.names import fold, quoted
 
@@ -880,32 +880,37 @@ def _resolved_places(
 def _beside_in_sentence(text: str, places: Sequence[_Resolved]) -> None:
     """Settle an abstention between namesakes on the one right beside a town
     named in the same sentence, far from which every other lies (see
-    resolve.beside_a_town); updates the decisions in place."""
+    resolve.beside_a_town); updates the decisions in place.
+
+    The sentence is read around each abstention only, between the nearest
+    full stops, question or exclamation marks or line breaks (an
+    abbreviation's stop ends it early: that only leaves out towns).
+    """
     undecided = [
         w
         for w in places
-        if w.decision is not None and w.decision.chosen is None and w.decision.ranked
+        if w.decision is not None and w.decision.chosen is None and len(w.decision.ranked) > 1
     ]
     if not undecided:
         return
-    starts = [s.start for s in sentences.split_sentences(text)]
-    towns: dict[int, list[_Resolved]] = {}
-    for w in places:
-        row = w.chosen
-        if row is not None and row.feature == "city":
-            towns.setdefault(bisect.bisect_right(starts, w.found.start) - 1, []).append(w)
+    towns = [w for w in places if w.chosen is not None and w.chosen.feature == "city"]
+    starts = [w.found.start for w in towns]
     for w in undecided:
+        at, end = w.found.start, w.found.end
+        floor, ceiling = max(0, at - _SENTENCE_REACH), end + _SENTENCE_REACH
+        left = max(text.rfind(c, floor, at) for c in _SENTENCE_MARKS) + 1
+        right = [k for k in (text.find(c, end, ceiling) for c in _SENTENCE_MARKS) if k >= 0]
+        lo = bisect.bisect_left(starts, max(left, floor))
+        hi = bisect.bisect_left(starts, min(right) if right else ceiling)
         here = [
-            t.chosen
-            for t in towns.get(bisect.bisect_right(starts, w.found.start) - 1, ())
-            if t.found.key != w.found.key and t.chosen is not None
+            t.chosen for t in towns[lo:hi] if t.found.key != w.found.key and t.chosen is not None
         ]
         d = w.decision
         if not here or d is None:
             continue
         hit = resolve.beside_a_town([w.rows[i] for i in d.ranked], here)
-        if hit is None or hit[0] > 1:
-            continue  # only one of the two the scores could not part
+        if hit is None:
+            continue
         i, town, km = hit
         chosen = d.ranked[i]
         place = w.rows[chosen]
@@ -917,6 +922,10 @@ def _beside_in_sentence(text: str, places: Sequence[_Resolved]) -> None:
             f"{km:.0f} km from {town.name} in the same sentence, and its namesakes far from "
             f"every town of it ({place.name} otherwise undecided)",
         )
+
+
+_SENTENCE_MARKS = ".!?\n"
+_SENTENCE_REACH = 400  # the farthest a sentence is read from the name
 
 
 def _one_sense_per_name(places: Sequence[_Resolved]) -> None:

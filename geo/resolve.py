@@ -801,34 +801,38 @@ BESIDE_KM, APART_KM = 15.0, 45.0
 def beside_a_town(
     candidates: Sequence[PlaceLike], towns: Sequence[PlaceLike]
 ) -> tuple[int, PlaceLike, float] | None:
-    """The one candidate (a town) within BESIDE_KM of one of towns while every
-    other candidate lies at least APART_KM from all of them, and all of towns
+    """The one of the first two candidates (the two the scores could not part)
+    that is a town within BESIDE_KM of one of towns, while every other
+    candidate lies at least APART_KM from all of them and all of towns lie
     within REGIONAL_KM of it: its index, the town beside it and the distance;
     else None."""
+
+    def nearest(place: PlaceLike) -> tuple[float, int]:
+        return min(
+            (haversine_km(place.latitude, place.longitude, t.latitude, t.longitude), n)
+            for n, t in enumerate(towns)
+        )
+
     found: tuple[int, PlaceLike, float] | None = None
-    for i, place in enumerate(candidates):
+    for i, place in enumerate(candidates[:2]):
         if place.feature != "city":
             return None
-        near = min(
-            (
-                (haversine_km(place.latitude, place.longitude, t.latitude, t.longitude), t)
-                for t in towns
-            ),
-            key=lambda dt: dt[0],
-        )
-        if near[0] <= BESIDE_KM:
+        km, n = nearest(place)
+        if km <= BESIDE_KM:
             if found is not None:
                 return None
-            found = (i, near[1], near[0])
-        elif near[0] < APART_KM:
+            found = (i, towns[n], km)
+    if found is None:
+        return None
+    for i, place in enumerate(candidates):
+        if i != found[0] and (place.feature != "city" or nearest(place)[0] < APART_KM):
             return None
-    if found is not None:
-        # Only in a sentence about one area: "firefighters from Perth, Dundee
-        # and Stirling" is no reason to draw Stirling beside Perth, Australia.
-        place = candidates[found[0]]
-        for t in towns:
-            if haversine_km(place.latitude, place.longitude, t.latitude, t.longitude) > REGIONAL_KM:
-                return None
+    # Only in a sentence about one area: "firefighters from Perth, Dundee and
+    # Stirling" is no reason to draw Stirling beside Perth, Australia.
+    place = candidates[found[0]]
+    for t in towns:
+        if haversine_km(place.latitude, place.longitude, t.latitude, t.longitude) > REGIONAL_KM:
+            return None
     return found
 
 
