@@ -1689,6 +1689,21 @@ def _relate(text: str, found: list[Found]) -> list[Found]:
             anchor=nxt.anchor, direction=nxt.direction, distance_km=nxt.distance_km
         ),
     )
+    # "Desna, a village 55 km north of Kyiv in the Chernihiv region": a unit
+    # after the anchor places the place the phrase is about, not the anchor.
+    for k in places:
+        f = out[k]
+        at = f.anchor
+        if at is None or f.parent is not None:
+            continue
+        held_by = out[at].parent
+        if (
+            held_by is not None
+            and out[held_by].cue == "admin"
+            and _IN_BEFORE_PARENT.match(text[out[at].end : out[held_by].start])
+        ):
+            out[k] = f._replace(parent=held_by)
+            out[at] = out[at]._replace(parent=None)
     return out
 
 

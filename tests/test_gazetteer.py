@@ -548,6 +548,7 @@ def test_a_sentence_ending_in_river_does_not_make_the_next_name_a_river(gaz: Gaz
         ("Washington State Patrol said", ["Washington State"]),
         ("officials refused to let the Red Cross visit Olenivka.", ["Olenivka"]),
         ("Cars piled with mattresses crawled toward Goris.", ["Goris"]),
+        ("Border guards in Chop said the queue was long.", ["Chop"]),
         ("the Somali town of Beledweyne", ["Beledweyne"]),
     ],
 )  # fmt: skip

@@ -166,6 +166,15 @@ def test_an_appositive_naming_the_places_may_run_long_before_the_anchor() -> Non
     assert places(text)[0].anchor is None
 
 
+def test_a_unit_after_the_anchor_holds_the_place_not_the_anchor() -> None:
+    # "Desna, a village 55 km north of Kyiv in the Chernihiv region"
+    irpin, kyiv, rivne = places("Irpin, a village 55 km north of Kyiv in the Rivne region, burned.")
+    assert (irpin.anchor, irpin.parent) == (1, 2) and kyiv.parent is None
+    assert rivne.cue == "admin"
+    # Without an anchor, the unit stays the town's.
+    assert places("fighting in Kyiv in the Rivne region")[0].parent == 1
+
+
 def test_a_direction_from_the_town_named_before_has_no_anchor() -> None:
     kyiv, irpin = places("troops left Kyiv. In Irpin, just north of the town, they dug in.")
     assert (irpin.anchor, irpin.direction, irpin.distance_km) == (None, "north", None)
