@@ -733,15 +733,18 @@ class Gazetteer:
 
 
 _Verdict = tuple[resolve.Evidence, resolve.Decision]
+# What a pass has seen so far (see _chosen_then): the mentions, the group of
+# each grouped one, this pass's verdicts and the last pass's.
+_Seen = tuple[
+    Sequence[_Resolved],
+    dict[int, tuple[Any, ...]],
+    dict[tuple[Any, ...], _Verdict],
+    dict[tuple[Any, ...], _Verdict],
+]
 
 
 def _chosen_then(
-    seen: tuple[
-        Sequence[_Resolved],
-        dict[int, tuple[Any, ...]],
-        dict[tuple[Any, ...], _Verdict],
-        dict[tuple[Any, ...], _Verdict],
-    ],
+    seen: _Seen,
     k: int,
     at: int,
 ) -> _Row | None:
@@ -756,12 +759,7 @@ def _chosen_then(
 
 
 def _towns_before(
-    seen: tuple[
-        Sequence[_Resolved],
-        dict[int, tuple[Any, ...]],
-        dict[tuple[Any, ...], _Verdict],
-        dict[tuple[Any, ...], _Verdict],
-    ],
+    seen: _Seen,
     at: int,
 ) -> tuple[_Row, ...]:
     """The towns the mentions before mention `at` resolved to, once each (see

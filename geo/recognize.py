@@ -316,8 +316,8 @@ _FEATURE_QUALIFIERS = frozenset(
 )
 _FEATURE_ABBREVIATIONS = frozenset(["mt"])
 # Set phrases that hold a place's name but mean no place: dishes, a breed,
-# syndromes, treaties, a pact and a newspaper. By the name's key: the words that make it
-# such a phrase, right before it and right after it.
+# syndromes, treaties, a pact and a newspaper. By the name's key: the words
+# that make it such a phrase, right before it and right after it.
 IDIOMS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "kiev": (frozenset(["chicken"]), frozenset()),
     "kyiv": (frozenset(["chicken"]), frozenset()),

@@ -25,13 +25,14 @@ from geo.geometry import EARTH_RADIUS_KM, haversine_km
 from geo.names import fold, quoted
 from geo.recognize import ANCHOR_REACH_KM
 
-# Score points; one point is a factor of ten in population.
+# The least population a town counts with (see prior).
 TOWN_POPULATION_FLOOR = 500
 # A town this big may be what "the X region" is named after (see decide).
 REGION_TOWN_POPULATION = 100_000
 # The least share of its unit's population for a town to take the unit's bare
 # name: Sumy holds 24% of Sumy oblast and Oklahoma City 22% of Oklahoma.
 TOWN_SHARE_OF_UNIT = 0.05
+# Score points; one point is a factor of ten in population.
 MARGIN = 0.9  # how far the winner must lead the runner-up (about 8x population)
 COUNTRY_BONUS = 2.0
 CAPITAL_BONUS = 1.0  # a bare capital's name means the capital ("Washington", not the state)
@@ -807,33 +808,30 @@ def beside_a_town(
     within REGIONAL_KM of it: its index, the town beside it and the distance;
     else None."""
 
-    def nearest(place: PlaceLike) -> tuple[float, int]:
-        return min(
-            (haversine_km(place.latitude, place.longitude, t.latitude, t.longitude), n)
-            for n, t in enumerate(towns)
-        )
+    def distances(place: PlaceLike) -> list[float]:
+        return [
+            haversine_km(place.latitude, place.longitude, t.latitude, t.longitude) for t in towns
+        ]
 
     found: tuple[int, PlaceLike, float] | None = None
+    found_km: list[float] = []
     for i, place in enumerate(candidates[:2]):
         if place.feature != "city":
             return None
-        km, n = nearest(place)
-        if km <= BESIDE_KM:
+        km = distances(place)
+        nearest = min(km)
+        if nearest <= BESIDE_KM:
             if found is not None:
                 return None
-            found = (i, towns[n], km)
+            found, found_km = (i, towns[km.index(nearest)], nearest), km
     if found is None:
         return None
     for i, place in enumerate(candidates):
-        if i != found[0] and (place.feature != "city" or nearest(place)[0] < APART_KM):
+        if i != found[0] and (place.feature != "city" or min(distances(place)) < APART_KM):
             return None
     # Only in a sentence about one area: "firefighters from Perth, Dundee and
     # Stirling" is no reason to draw Stirling beside Perth, Australia.
-    place = candidates[found[0]]
-    for t in towns:
-        if haversine_km(place.latitude, place.longitude, t.latitude, t.longitude) > REGIONAL_KM:
-            return None
-    return found
+    return found if max(found_km) <= REGIONAL_KM else None
 
 
 SAME_TOWN_KM = 10.0
