@@ -624,7 +624,7 @@ class Gazetteer:
             if not w.rows:
                 continue
             places.append(w)
-            if f.parent is None and f.anchor is None and f.direction is None:
+            if f.parent is None and f.anchor is None and f.direction is None and not f.distance_km:
                 gk = (f.key, f.cue, f.near)
                 members = groups.get(gk)
                 if members is None:
@@ -682,8 +682,13 @@ class Gazetteer:
                 anchor = _chosen_then(seen, f.anchor, k) if f.anchor is not None else None
                 if parent is not None and parent.feature == "city":
                     parent = None
-                # "X, just north of the town": any town named before X may be meant.
-                towns = _towns_before(seen, k) if f.anchor is None and f.direction else ()
+                # "X, just north of the town", "X, 15 km upriver": any town
+                # named before X may be meant.
+                towns = (
+                    _towns_before(seen, k)
+                    if f.anchor is None and (f.direction or f.distance_km)
+                    else ()
+                )
                 pointed = anchor is not None or bool(towns)
                 memo: tuple[Any, ...] = (
                     f.key,

@@ -253,6 +253,31 @@ _THE_TOWN = re.compile(
     rf"(?P<dir>{_DIR})(?:ern)?\s+of\s+the\s+(?:town|city|village)\b",
     re.I,
 )
+# "X, a settlement 15 km upriver", "X, some 20 km away": a distance with no
+# direction and no town named; the town is again one the text named before.
+# Only words that measure from a town qualify: "a village 10 km from the
+# front line" measures from no town.
+_AWAY = (
+    r"(?:away(?!\s+from)|upriver|downriver|upstream|downstream|(?:up|down)\s+the\s+road"
+    r"|from\s+(?:here|there|the\s+(?:town|city|village)))\b"
+)
+# What opens a distance after a comma: an appositive that may say what the
+# place is, and a hedge ("X, a settlement about 15 km", "X, some 25 km").
+_DISTANCE_OPENING = (
+    r",\s*(?:(?:a|an|the)\s+)?(?:[^.!?;:,\d]{0,30}?\s)?(?:" + _SETTLEMENTS + r"\s+)?"
+    r"(?:(?:just|some|about|roughly|around|only)\s+)?"
+    r"\d[\d.,]*\s*(?:km|kilometres|kilometers|miles)\s+"
+)
+_THE_TOWN_AWAY = re.compile(_DISTANCE_OPENING + _AWAY, re.I)
+# The figure _DISTANCE_OPENING needs, looked for first: most commas after a
+# place open a list, with no figure near.
+_FIGURE = re.compile(r"\d")
+# "Bucha, 25 km from Kyiv", "Posad-Pokrovske, a village 20 km from Kherson":
+# an anchor with a distance and no direction.
+_FROM_GAP = re.compile(
+    rf"\s*{_DISTANCE_OPENING}(?:away\s+)?from\s+(?:the\s+(?:city|town|village)\s+of\s+)?$",
+    re.I,
+)
 # The characters _THE_TOWN's words may begin with after the comma and a space
 # ("just", "some", "about", "roughly", "around", a figure, a direction): most
 # places followed by a comma are followed by another name, and skip the regex.
@@ -1630,6 +1655,16 @@ def _relate(text: str, found: list[Found]) -> list[Found]:
                     distance = stated
                     if m.group(0).lstrip()[:1] == ",":
                         with_anchor.append(pos)
+            elif (
+                parent is None
+                and head == ","
+                and text[end - 2 : end - 1] in "mM"
+                and (m := _FROM_GAP.match(text, f_end, end)) is not None
+                and (stated := _stated_km(m.group(0))) is not None
+                and stated <= ANCHOR_REACH_KM
+            ):
+                anchor, distance = n, stated  # "Bucha, 25 km from Kyiv"
+                with_anchor.append(pos)
         if (
             parent is None
             and anchor is None
@@ -1641,6 +1676,16 @@ def _relate(text: str, found: list[Found]) -> list[Found]:
             # named; the resolver tries the towns named before.
             direction = _compass(town.group("dir"))
             distance = _stated_km(town.group(0))
+        elif (
+            parent is None
+            and anchor is None
+            and text[f_end : f_end + 1] == ","
+            and _FIGURE.search(text, f_end, f_end + 48) is not None
+            and (away := _THE_TOWN_AWAY.match(text, f_end, f_end + 80)) is not None
+        ):
+            # "Oleksandrivka, a settlement 15 km upriver": a distance alone,
+            # from a town named before (the resolver tries each).
+            distance = _stated_km(away.group(0))
         if (
             parent is None
             and prev_k >= 0
@@ -1648,7 +1693,7 @@ def _relate(text: str, found: list[Found]) -> list[Found]:
             and _POSSESSIVE_GAP.fullmatch(text, prev_end, f.start)
         ):
             parent = prev_k
-        if parent is not None or anchor is not None or direction is not None:
+        if parent is not None or anchor is not None or direction is not None or distance:
             out[k] = Found(
                 f.start,
                 f_end,

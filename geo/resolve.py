@@ -196,6 +196,15 @@ def _fits_stated(d: float, stated_km: float) -> bool:
     return low <= d <= stated_km * STATED_HIGH + STATED_SLACK_KM
 
 
+def _how_far(direction: str | None, stated_km: float | None) -> str:
+    """How a reason says where a place lies from another: "30 km south of",
+    "15 km from", "south of"."""
+    far = f"{stated_km:g} km " if stated_km is not None else ""
+    if direction is not None:
+        return f"{far}{direction} of"
+    return f"{far}from" if far else "near"
+
+
 def _close_to_stated(place: PlaceLike, anchor: PlaceLike, stated_km: float) -> bool:
     d = haversine_km(anchor.latitude, anchor.longitude, place.latitude, place.longitude)
     return abs(d - stated_km) <= stated_km * STATED_CLOSE + STATED_SLACK_KM / 2
@@ -651,12 +660,12 @@ def decide(query: str, candidates: Sequence[PlaceLike], ev: Evidence) -> Decisio
         if stated is not None and len(pool) > 1:
             close = [i for i in pool if _close_to_stated(candidates[i], anchor, stated)]
             pool = close or pool
-        far = f"{stated:g} km " if stated is not None else ""
-        hard.append(f"{far}{ev.direction or 'near'} of {anchor.name}")
-    elif ev.towns and ev.direction is not None:
-        # "Verbivka, just north of the town": the town is one named before,
-        # which the text leaves to the reader; only a namesake that lies so
-        # from one of them fits. If none does, the clue is not read.
+        hard.append(f"{_how_far(ev.direction, stated)} {anchor.name}")
+    elif ev.towns and (ev.direction is not None or ev.distance_km is not None):
+        # "Verbivka, just north of the town", "Oleksandrivka, a settlement 15
+        # km upriver": the town is one named before, which the text leaves to
+        # the reader; only a namesake that lies so from one of them fits. If
+        # none does, the clue is not read.
         stated = ev.distance_km
         fits = [
             i
@@ -665,7 +674,7 @@ def decide(query: str, candidates: Sequence[PlaceLike], ev: Evidence) -> Decisio
         ]
         if fits:
             pool = fits
-            hard.append(f"{ev.direction} of a town named before it")
+            hard.append(f"{_how_far(ev.direction, stated)} a town named before it")
     if not pool:
         return Decision(
             None,

@@ -184,6 +184,27 @@ def test_a_direction_from_the_town_named_before_has_no_anchor() -> None:
     assert places("Irpin, north of the river")[0].direction is None
 
 
+def test_a_distance_without_a_direction() -> None:
+    # "Bucha, 25 km from Kyiv": an anchor with a distance and no direction,
+    # shared by the list before it as the directed kind is.
+    irpin, kyiv = places("shells hit Irpin, 25 km from Kyiv, on Monday")
+    assert (irpin.anchor, irpin.direction, irpin.distance_km) == (1, None, 25.0)
+    irpin, sumy, kyiv = places("Irpin and Sumy, towns some 20 km away from Kyiv")
+    assert irpin.anchor == sumy.anchor == 2 and irpin.distance_km == 20.0
+    # "Oleksandrivka, a settlement 15 km upriver": from a town named before.
+    kyiv, irpin = places("They left Kyiv. Irpin, a settlement 15 km upriver, fell.")
+    assert (irpin.anchor, irpin.direction, irpin.distance_km) == (None, None, 15.0)
+    assert places("Irpin, 10 miles down the road, fell")[0].distance_km == 10 * 1.609344
+    # A distance from no town is no clue.
+    for text in (
+        "Irpin, a village 10 km from the front line",
+        "Irpin, a village 10 km away from the front line",
+        "Irpin, a town of 60,000 people",
+    ):
+        irpin = places(text)[0]
+        assert (irpin.anchor, irpin.distance_km) == (None, None), text
+
+
 def test_an_anchor_beyond_the_resolvers_reach_is_no_anchor() -> None:
     near = places("a penal colony in Irpin, some 40 kilometres northwest of Kyiv")[0]
     assert near.anchor == 1 and near.direction == "northwest"

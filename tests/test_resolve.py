@@ -71,6 +71,21 @@ def test_a_direction_from_a_town_named_before_parts_namesakes() -> None:
     assert decide("Verbivka", [west, north], ev).chosen is None
 
 
+def test_a_distance_from_a_town_named_before_parts_namesakes() -> None:
+    # "Oleksandrivka, a settlement 15 km upriver": 21 namesakes, one 15 km
+    # from the dateline's Voznesensk.
+    voznesensk = town(688860, 47.565, 31.333, 36_000, "17")
+    near = town(713658, 47.690, 31.278, 5_200, "17")  # 15 km
+    big = town(698627, 48.968, 32.240, 8_464, "10")  # 170 km
+    d = decide("Oleksandrivka", [big, near], Evidence(distance_km=15.0, towns=(voznesensk,)))
+    assert d.chosen == 1 and "15 km from a town named before it" in d.reason
+    # Without the distance the larger namesake leads.
+    assert decide("Oleksandrivka", [big, near], Evidence(towns=(voznesensk,))).chosen != 1
+    # A distance that no namesake fits is not read.
+    ev = Evidence(distance_km=60.0, towns=(voznesensk,))
+    assert decide("Oleksandrivka", [big, near], ev).chosen != 1
+
+
 def test_a_namesake_beside_a_town_of_the_sentence() -> None:
     from geo.resolve import beside_a_town
 
