@@ -921,7 +921,7 @@ def _beside_in_sentence(text: str, places: Sequence[_Resolved]) -> None:
             chosen,
             (chosen,) + tuple(j for j in d.ranked if j != chosen),
             0.6,
-            2 if w.found.near else 1,
+            resolve.precision(place, w.found.near),
             f"{km:.0f} km from {town.name} in the same sentence, and its namesakes far from "
             f"every town of it ({place.name} otherwise undecided)",
         )
@@ -953,7 +953,7 @@ def _one_sense_per_name(places: Sequence[_Resolved]) -> None:
         if w.chosen is not None and w.chosen.pid == src.chosen.pid:
             continue
         d = src.decision
-        precision = 3 if src.chosen.feature != "city" else (2 if w.found.near else 1)
+        precision = resolve.precision(src.chosen, w.found.near)
         w.decision = resolve.Decision(d.chosen, d.ranked, d.score, precision, d.reason)
         w.rows = src.rows  # the decision's indexes are into the source's candidates
         w.inherited = f"as elsewhere in the text ({d.reason})"

@@ -745,14 +745,14 @@ def decide(query: str, candidates: Sequence[PlaceLike], ev: Evidence) -> Decisio
                 "and nothing else in the text is near it or in its country",
             )
         reason = f"another name of {place.name}; {_word(place, why)}"
-        return Decision(top, (top,), 0.75, _precision(place, ev), reason)
+        return Decision(top, (top,), 0.75, precision(place, ev.near), reason)
     if len(pool) == 1:
         # The one candidate left wins whatever the context says: nothing to score
         # (most names of a long text have a single candidate).
         top = pool[0]
         reason = f"only candidate{' ' + basis if basis else ''}"
         score = 0.95 if hard else 0.85
-        return Decision(top, (top,), score, _precision(candidates[top], ev), reason)
+        return Decision(top, (top,), score, precision(candidates[top], ev.near), reason)
     scored: list[tuple[float, int, _Why]] = []
     capitals, alternates, priors = ev.capitals, ev.alternates, ev.priors
     points = _points_by(ev.context)
@@ -781,7 +781,7 @@ def decide(query: str, candidates: Sequence[PlaceLike], ev: Evidence) -> Decisio
     if second is None:
         parts = [p for p in (basis, _word(place, top_why)) if p]
         parts.append(f"its namesakes lie within {SAME_TOWN_KM:g} km of it")
-        return Decision(top, ranked, 0.85, _precision(place, ev), "; ".join(parts))
+        return Decision(top, ranked, 0.85, precision(place, ev.near), "; ".join(parts))
     margin = top_score - second[0]
     runner = candidates[second[1]]
     if margin < MARGIN:
@@ -798,7 +798,7 @@ def decide(query: str, candidates: Sequence[PlaceLike], ev: Evidence) -> Decisio
     if not parts:
         parts.append(f"far more prominent than {_label(runner)}")
     score = min(0.95, 0.6 + 0.15 * min(margin, 2.0) + (0.05 if hard else 0.0))
-    return Decision(top, ranked, round(score, 2), _precision(place, ev), "; ".join(parts))
+    return Decision(top, ranked, round(score, 2), precision(place, ev.near), "; ".join(parts))
 
 
 # A namesake within BESIDE_KM of a town named in the same sentence, when every
@@ -873,11 +873,12 @@ def _weak_claim(candidates: Sequence[PlaceLike], i: int, ev: Evidence) -> bool:
     )
 
 
-def _precision(place: PlaceLike, ev: Evidence) -> int:
-    """ACLED geo_precision: 1 the town itself, 2 near it, 3 only a region or country."""
+def precision(place: PlaceLike, near: bool) -> int:
+    """ACLED geo_precision of a mention drawn at place: 1 the town itself, 2
+    near it ("near Kharkiv"), 3 only a region or country."""
     if place.feature != "city":
         return 3
-    return 2 if ev.near else 1
+    return 2 if near else 1
 
 
 def _label(place: PlaceLike) -> str:
