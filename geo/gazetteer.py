@@ -682,12 +682,18 @@ class Gazetteer:
                 anchor = _chosen_then(seen, f.anchor, k) if f.anchor is not None else None
                 if parent is not None and parent.feature == "city":
                     parent = None
+                distance = f.distance_km
+                if distance and anchor is not None and anchor.feature != "city":
+                    # "Vovchansk, 5 km from Russia": a distance from a country,
+                    # unit or region is from its border, not from the point the
+                    # gazetteer keeps for it. A direction alone is read as before.
+                    distance = None
+                    if f.direction is None:
+                        anchor = None
                 # "X, just north of the town", "X, 15 km upriver": any town
                 # named before X may be meant.
                 towns = (
-                    _towns_before(seen, k)
-                    if f.anchor is None and (f.direction or f.distance_km)
-                    else ()
+                    _towns_before(seen, k) if f.anchor is None and (f.direction or distance) else ()
                 )
                 pointed = anchor is not None or bool(towns)
                 memo: tuple[Any, ...] = (
@@ -697,7 +703,7 @@ class Gazetteer:
                     parent.pid if parent else None,
                     anchor.pid if anchor else None,
                     f.direction if pointed else None,
-                    f.distance_km if pointed else None,
+                    distance if pointed else None,
                     tuple([t.pid for t in towns]) if towns else (),
                 )
                 if memo not in decided:
@@ -707,7 +713,7 @@ class Gazetteer:
                         parent=parent,
                         anchor=anchor,
                         direction=f.direction if pointed else None,
-                        distance_km=f.distance_km if pointed else None,
+                        distance_km=distance if pointed else None,
                         towns=towns,
                         near=f.near,
                         context=resolved.without(f.key),

@@ -334,6 +334,16 @@ def test_a_river_named_bare_is_no_town(gaz: Gazetteer) -> None:
     assert got["Donbas"] is not None
 
 
+def test_a_distance_from_a_country_or_region_is_no_clue(gaz: Gazetteer) -> None:
+    # The distance is from the border, not from the point kept for Russia.
+    for text in ("Shells hit Vovchansk, a town 5 km from Russia.", "Kherson, 60 km from Crimea"):
+        first = gaz.places(text)[0]
+        assert first.resolution.place is not None, (text, first.resolution.reason)
+    # From a town it is read: "25 km from Kyiv".
+    (bucha, _) = gaz.places("Russian troops shelled Bucha, 25 km from Kyiv, on Monday.")
+    assert "25 km from Kyiv" in bucha.resolution.reason
+
+
 def test_a_small_town_named_before_said_is_a_speaker_not_a_place(gaz: Gazetteer) -> None:
     # Stoltenberg (Germany, 381 people) and Tass (Hungary) are villages in GeoNames.
     text = "Stoltenberg said talks in Kyiv went well, Tass reported."
