@@ -51,6 +51,13 @@ CONTAINS_TOWNS = 4.0
 NEAR_KM, NEAR_POINTS = 60.0, 1.0
 REGIONAL_KM, REGIONAL_POINTS = 200.0, 0.5
 SAME_COUNTRY = 0.5
+# A close call between namesakes is settled by the towns of the text that lie
+# in a candidate's admin-1 within REGIONAL_KM of it: each beyond the first
+# counts, up to two. A story that names Windsor, Wolfville and Kentville means
+# the Truro of Nova Scotia, where one fellow town alone would not part it from
+# the Truro of Cornwall.
+BREADTH, BREADTH_MAX_TOWNS = 0.25, 2
+_MOST_BREADTH = BREADTH * BREADTH_MAX_TOWNS
 # Candidates of the text's still-unresolved names count at this weight: "Reading"
 # and "Oxford" in one story settle each other on the English pair.
 WEAK_CONTEXT = 0.5
@@ -290,6 +297,7 @@ class _ContextIndex:
         "by_lat",
         "by_unit",
         "countries",
+        "fellows",
         "key_countries",
         "key_sizes",
         "keys",
@@ -313,6 +321,7 @@ class _ContextIndex:
         self.key_sizes: dict[str, int] = {}
         self.nearby_cache: dict[tuple[int, int, int], list[_Town]] = {}
         self.scores: dict[tuple[PlaceLike, str | None], tuple[float, int, bool]] = {}
+        self.fellows: dict[tuple[PlaceLike, str | None], int] = {}
         self.unit_towns: dict[tuple[str, str] | None, list[_Town]] = {}
         self.unit_bands: dict[tuple[str, str], tuple[list[float], list[_Town]]] = {}
         for pos, (key, other) in enumerate(entries):
@@ -501,6 +510,41 @@ class Context(Sequence[PlaceLike]):
                 found = pos
         return found
 
+    def fellow_towns(self, place: PlaceLike) -> int:
+        """``_fellow_towns`` over this context: read among the towns of place's
+        admin-1 in the band of latitude REGIONAL_KM can reach (two bisections),
+        and kept per candidate and excluded name as the scores are."""
+        if place.admin1 is None:
+            return 0
+        memo = (place, self._exclude)
+        n = self._index.fellows.get(memo)
+        if n is None:
+            n = self._index.fellows[memo] = self._count_fellows(place, place.admin1)
+        return n
+
+    def _count_fellows(self, place: PlaceLike, admin1: str) -> int:
+        lats, towns = self._index.unit_band((place.country, admin1))
+        if not towns:
+            return 0
+        lon = place.longitude
+        p1 = math.radians(place.latitude)
+        cos_p1 = math.cos(p1)
+        lo = bisect.bisect_left(lats, p1 - _BAND_RAD)
+        hi = bisect.bisect_right(lats, p1 + _BAND_RAD, lo)
+        ex = self._exclude
+        n = 0
+        for _, key, o_lon, p2 in towns[lo:hi]:
+            if key == ex:
+                continue
+            dp = p2 - p1
+            dl = math.radians(o_lon - lon)
+            a = math.sin(dp / 2) ** 2 + cos_p1 * math.cos(p2) * math.sin(dl / 2) ** 2
+            if 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a))) <= REGIONAL_KM:
+                n += 1
+                if n > BREADTH_MAX_TOWNS:
+                    break  # as many as _with_breadth reads
+        return n
+
     def _score(self, place: PlaceLike) -> tuple[float, int, bool]:
         """``score`` computed: the loop repeats ``_agreement``'s arithmetic (same
         operations, so the same floats) over the few places that can agree."""
@@ -575,8 +619,9 @@ class Context(Sequence[PlaceLike]):
 
 
 # How decide words a candidate's context points once it needs to: a reason
-# already worded, a Context's (context, winner, same country), or weak context
-# that beat the full one ("weak", full, weak).
+# already worded, a Context's (context, winner, same country), weak context
+# that beat the full one ("weak", full, weak), or either with the fellow towns
+# that settled a close call ("breadth", why, towns).
 _Why = Any
 
 
@@ -599,6 +644,11 @@ def _word(place: PlaceLike, why: _Why) -> str:
     """The reason of ``_points_by``'s scorer, worded."""
     if isinstance(why, str):
         return why
+    if why[0] == "breadth":
+        first = _word(place, why[1])
+        more = "" if why[2] <= BREADTH_MAX_TOWNS else " or more"
+        fellows = f"{why[2]}{more} towns of the text in its admin-1 nearby"
+        return f"{first}; {fellows}" if first else fellows
     if why[0] == "weak":
         full = _word(place, why[1])
         return full or f"fits the text's other names ({_word(place, why[2])})"
@@ -771,6 +821,8 @@ def decide(query: str, candidates: Sequence[PlaceLike], ev: Evidence) -> Decisio
         base = priors[i] if priors else prior(place, i in capitals, i in alternates)
         scored.append((base + pts, i, why))
     scored.sort(key=lambda s: -s[0])
+    if len(scored) > 1 and scored[0][0] - scored[1][0] < MARGIN + _MOST_BREADTH:
+        scored = _with_breadth(scored, candidates, ev.context)
     ranked = tuple(i for _, i, _ in scored)
     top_score, top, top_why = scored[0]
     place = candidates[top]
@@ -799,6 +851,46 @@ def decide(query: str, candidates: Sequence[PlaceLike], ev: Evidence) -> Decisio
         parts.append(f"far more prominent than {_label(runner)}")
     score = min(0.95, 0.6 + 0.15 * min(margin, 2.0) + (0.05 if hard else 0.0))
     return Decision(top, ranked, round(score, 2), precision(place, ev.near), "; ".join(parts))
+
+
+def _with_breadth(
+    scored: list[tuple[float, int, _Why]],
+    candidates: Sequence[PlaceLike],
+    context: Sequence[PlaceLike],
+) -> list[tuple[float, int, _Why]]:
+    """A close call's scores with each town candidate's BREADTH points (see
+    there), sorted again; the reason of a candidate that gets some says so.
+    Only the candidates that could then lead or come within MARGIN of the
+    leader are read: the others stay below it by more than MARGIN anyway."""
+    out = []
+    floor = scored[0][0] - MARGIN - _MOST_BREADTH
+    for pts, i, why in scored:
+        place = candidates[i]
+        if pts >= floor and place.feature == "city" and place.admin1 is not None:
+            fellows = _fellow_towns(place, context)
+            if fellows > 1:
+                pts += BREADTH * min(fellows - 1, BREADTH_MAX_TOWNS)
+                why = ("breadth", why, fellows)
+        out.append((pts, i, why))
+    out.sort(key=lambda s: -s[0])
+    return out
+
+
+def _fellow_towns(place: PlaceLike, context: Sequence[PlaceLike]) -> int:
+    """How many towns of context lie in place's admin-1 within REGIONAL_KM of it."""
+    if isinstance(context, Context):
+        return context.fellow_towns(place)
+    unit = (place.country, place.admin1)
+    lat, lon = place.latitude, place.longitude
+    n = sum(
+        1
+        for o in context
+        if o.feature == "city"
+        and o.admin1 == unit[1]
+        and o.country == unit[0]
+        and haversine_km(lat, lon, o.latitude, o.longitude) <= REGIONAL_KM
+    )
+    return min(n, BREADTH_MAX_TOWNS + 1)  # as many as _with_breadth reads
 
 
 # A namesake within BESIDE_KM of a town named in the same sentence, when every

@@ -238,6 +238,26 @@ def test_a_village_near_a_place_of_its_own_admin1_beats_a_namesake_further_off()
     assert d.chosen is None
 
 
+def test_more_towns_of_the_same_admin1_nearby_weigh_more() -> None:
+    # "WINDSOR, N.S. ... from Yarmouth to Truro ... Kentville": the Truro of
+    # Nova Scotia (13,000) against the Truro of Cornwall (23,000), which the
+    # text's Great Yarmouth (England, still undecided) supports a little.
+    nova_scotia = town(6324729, 45.366, -63.265, 12_954, "07", "CA")
+    cornwall = town(2635412, 50.263, -5.051, 23_041, "ENG", "GB")
+    windsor = town(6182958, 44.990, -64.134, 3_864, "07", "CA")
+    wolfville = town(6185377, 45.090, -64.364, 3_772, "07", "CA")
+    kentville = town(5992144, 45.077, -64.495, 6_094, "07", "CA")
+    yarmouth = town(2647984, 52.608, 1.729, 63_434, "ENG", "GB")
+    for fellows, chosen in (([windsor], None), ([windsor, wolfville, kentville], 0)):
+        ev = Evidence(context=fellows, weak_context=[yarmouth])
+        d = decide("Truro", [nova_scotia, cornwall], ev)
+        assert d.chosen == chosen, (len(fellows), d.reason)
+    # Fellows further than REGIONAL_KM away add nothing.
+    far = [town(6, 47.0, -60.0, 1000, "07", "CA"), town(7, 47.1, -60.1, 1000, "07", "CA")]
+    ev = Evidence(context=[windsor, *far], weak_context=[yarmouth])
+    assert decide("Truro", [nova_scotia, cornwall], ev).chosen is None
+
+
 def test_the_context_index_scores_as_the_plain_loop_does() -> None:
     """Context (the index a text's passes use) and the plain loop over the same
     places must give every candidate the same points, or a name would resolve
