@@ -160,6 +160,19 @@ def bearing_deg(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return (math.degrees(math.atan2(x, y)) + 360.0) % 360.0
 
 
+# Cities that are an admin-1 unit of their own inside another one, by GeoNames
+# admin-1 codes: (country, the city's unit) -> the unit around it.
+# "SEVASTOPOL, Crimea" is a dateline, not a contradiction.
+ENCLOSED_BY = {
+    ("UA", "20"): "11",  # Sevastopol in Crimea
+    ("UA", "12"): "13",  # Kyiv in Kyiv Oblast
+    ("RU", "48"): "47",  # Moscow in Moscow Oblast
+    ("RU", "66"): "42",  # Saint Petersburg in Leningrad Oblast
+    ("DE", "16"): "11",  # Berlin in Brandenburg
+    ("AT", "09"): "03",  # Vienna in Lower Austria
+}
+
+
 def _within(place: PlaceLike, parent: PlaceLike) -> bool:
     if place is parent:
         return False
@@ -168,8 +181,11 @@ def _within(place: PlaceLike, parent: PlaceLike) -> bool:
     if parent.feature == "admin1":
         return (
             place.country == parent.country
-            and place.admin1 == parent.admin1
             and place.feature == "city"
+            and (
+                place.admin1 == parent.admin1
+                or ENCLOSED_BY.get((place.country, place.admin1 or "")) == parent.admin1
+            )
         )
     if parent.feature == "region":
         radius = getattr(parent, "radius_km", 0.0) or 0.0

@@ -334,6 +334,20 @@ def test_a_river_named_bare_is_no_town(gaz: Gazetteer) -> None:
     assert got["Donbas"] is not None
 
 
+def test_a_city_that_is_a_unit_of_its_own_lies_in_the_unit_around_it(gaz: Gazetteer) -> None:
+    # GeoNames files Sevastopol and Kyiv as admin-1 units of their own.
+    for text, name in (
+        ("SEVASTOPOL, Crimea — A missile struck the fleet.", "Sevastopol"),
+        ("Sirens sounded in Kyiv in the Kyiv region.", "Kyiv"),
+    ):
+        first = gaz.places(text)[0]
+        assert first.resolution.place is not None, first.resolution.reason
+        assert first.resolution.place.name == name
+    # Any other town of another unit is still no town of it.
+    (odesa, _) = gaz.places("Shelling hit Odesa in the Kyiv region.")
+    assert odesa.resolution.place is None
+
+
 def test_a_distance_from_a_country_or_region_is_no_clue(gaz: Gazetteer) -> None:
     # The distance is from the border, not from the point kept for Russia.
     for text in ("Shells hit Vovchansk, a town 5 km from Russia.", "Kherson, 60 km from Crimea"):
