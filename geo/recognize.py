@@ -1159,6 +1159,11 @@ def _feature_or_name(text: str, f: Found) -> bool:
         stop = text.find(" ", end + 1, end + 16)
         word = text[end + 1 : stop if stop > 0 else end + 16]
         word = word.rstrip(_TRAILING).lower()
+        if word == "mountain" and stop > 0:
+            # "Rakhiv mountain hotels": an adjective of the town's, not a peak's name
+            m = _WORD_AFTER.match(text, stop)
+            if m is not None and m.group(1).islower() and text[stop - 1].isalpha():
+                return False
         if word in FEATURE_AFTER or word in GROUP_AFTER:
             return True
         if word in WEAPON_AFTER:

@@ -494,6 +494,13 @@ def test_features_and_organisations_hide_their_place_names(text: str) -> None:
     assert more(text) == []
 
 
+def test_a_mountain_before_a_noun_is_the_towns_adjective() -> None:
+    # "Rakhiv mountain hotels" are the town's; "the Hoverla mountain" is a peak.
+    assert [f.text for f in more("Families fill Kyiv mountain hotels.")] == ["Kyiv"]
+    assert more("Snow fell on the Kyiv mountain.") == []
+    assert more("Snow fell on the Kyiv mountain, above the town.") == []
+
+
 def test_an_office_or_party_after_a_place_keeps_the_place() -> None:
     assert [f.text for f in more("Oregon Gov. Kate Brown said so.")] == ["Oregon"]
     assert [f.text for f in more("Jim Jordan, the Ohio Republican, said so.")] == ["Ohio"]
