@@ -738,6 +738,7 @@ class Gazetteer:
             ev, d = verdicts[gk]
             for w in members:
                 w.evidence, w.decision = ev, d
+        _among_listed(text, places)
         _beside_in_sentence(text, places)
         _one_sense_per_name(places)
         return work
@@ -884,6 +885,44 @@ def _resolved_places(
                 continue
             seen.setdefault((key, row.pid), row)
     return [(key, row) for (key, _), row in seen.items()]
+
+
+def _among_listed(text: str, places: Sequence[_Resolved]) -> None:
+    """Settle an abstention between namesakes inside a list of towns on the one
+    among the others (see resolve.among_listed); in text order, so a name
+    settled so counts for the next. Updates the decisions in place."""
+    for k, w in enumerate(places):
+        d = w.decision
+        if d is None or d.chosen is not None or len(d.ranked) < 2:
+            continue
+        mates: list[_Row] = []
+        for step in (-1, 1):
+            j, edge = k, w
+            while 0 <= j + step < len(places):
+                other = places[j + step]
+                a, b = (other, edge) if step < 0 else (edge, other)
+                if not recognize.listed_together(text, a.found.end, b.found.start):
+                    break
+                if other.chosen is not None and other.chosen.feature == "city":
+                    mates.append(other.chosen)
+                j, edge = j + step, other
+        mates = [m for m in mates if m.pid not in {w.rows[i].pid for i in d.ranked}]
+        if not mates:
+            continue
+        hit = resolve.among_listed([w.rows[i] for i in d.ranked], mates)
+        if hit is None:
+            continue
+        i, km = hit
+        chosen = d.ranked[i]
+        place = w.rows[chosen]
+        w.decision = resolve.Decision(
+            chosen,
+            (chosen,) + tuple(j for j in d.ranked if j != chosen),
+            0.6,
+            resolve.precision(place, w.found.near),
+            f"within {km:.0f} km of every town listed with it, and the other leading "
+            f"namesake far from them ({place.name} otherwise undecided)",
+        )
 
 
 def _beside_in_sentence(text: str, places: Sequence[_Resolved]) -> None:

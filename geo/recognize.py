@@ -305,6 +305,14 @@ _ADJECTIVE_ENDINGS = ("ed", "ing", "ern")
 # Plural cue words that apply to every name of a list: "the Rivne and Volyn regions".
 PLURAL_CUES = frozenset(["regions", "oblasts", "provinces", "states"])
 _LIST_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+)(?:the\s+)?$")
+
+
+def listed_together(text: str, end: int, start: int) -> bool:
+    """Whether the names ending at `end` and starting at `start` stand side by
+    side in a list: "Tyler, Athens and Jacksonville"."""
+    return start - end <= 8 and _LIST_GAP.match(text[end:start]) is not None
+
+
 _UPPER = "".join(ch for ch in map(chr, [*range(0x41, 0x250), *range(0x400, 0x530)]) if ch.isupper())
 # Words after a possessive place that make it the country, even where a person
 # of that name was met: "Jordan's King Abdullah", "Georgia's border".

@@ -710,15 +710,17 @@ def decide(query: str, candidates: Sequence[PlaceLike], ev: Evidence) -> Decisio
         if kept:
             pool = kept
             hard.append(f"named as a {'village' if ev.cue == 'village' else 'town'}")
-    # A country has no parent: "Uzbekistan, Tajikistan and Kyrgyzstan" is a list.
-    if (
-        ev.parent is not None
-        and ev.parent.feature in ("country", "admin1", "region")
-        and not any(candidates[i].feature == "country" for i in pool)
-    ):
+    # A country has no parent: "Uzbekistan, Tajikistan and Kyrgyzstan" is a
+    # list. But a unit after a name that is also a town of it is the town's:
+    # "PALESTINE, Texas".
+    if ev.parent is not None and ev.parent.feature in ("country", "admin1", "region"):
         parent = ev.parent
-        pool = [i for i in pool if _within(candidates[i], parent)]
-        hard.append(f"inside {parent.name}")
+        inside = [i for i in pool if _within(candidates[i], parent)]
+        if not any(candidates[i].feature == "country" for i in pool) or (
+            inside and parent.feature != "country"
+        ):
+            pool = inside
+            hard.append(f"inside {parent.name}")
     if ev.anchor is not None:
         anchor = ev.anchor
         stated = ev.distance_km
@@ -949,6 +951,35 @@ def beside_a_town(
     # Only in a sentence about one area: "firefighters from Perth, Dundee and
     # Stirling" is no reason to draw Stirling beside Perth, Australia.
     return found if max(found_km) <= REGIONAL_KM else None
+
+
+# Of the two namesakes the scores could not part, the one within REGIONAL_KM
+# of every town listed with it ("crews from Tyler, Athens and Jacksonville")
+# is the one meant when the other lies at least LIST_APART_KM from each of
+# them: a list of towns names one area.
+LIST_APART_KM = 300.0
+
+
+def among_listed(
+    candidates: Sequence[PlaceLike], towns: Sequence[PlaceLike]
+) -> tuple[int, float] | None:
+    """Which of the first two candidates is a town within REGIONAL_KM of each
+    of towns while the other lies at least LIST_APART_KM from all of them: its
+    index and its distance to the farthest of towns; else None."""
+    if len(candidates) < 2:
+        return None
+    km = [
+        [haversine_km(p.latitude, p.longitude, t.latitude, t.longitude) for t in towns]
+        for p in candidates[:2]
+    ]
+    for i in (0, 1):
+        if (
+            candidates[i].feature == "city"
+            and max(km[i]) <= REGIONAL_KM
+            and min(km[1 - i]) >= LIST_APART_KM
+        ):
+            return i, max(km[i])
+    return None
 
 
 SAME_TOWN_KM = 10.0

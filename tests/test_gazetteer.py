@@ -348,6 +348,23 @@ def test_a_city_that_is_a_unit_of_its_own_lies_in_the_unit_around_it(gaz: Gazett
     assert odesa.resolution.place is None
 
 
+def test_a_list_of_towns_names_one_area(gaz: Gazetteer) -> None:
+    text = (
+        "PALESTINE, Texas (AP) — A freight train derailed here. Crews from Tyler, "
+        "Athens and Jacksonville were at the scene."
+    )
+    got = {m.text: m.resolution for m in gaz.places(text)}
+    assert got["PALESTINE"].place is not None and got["PALESTINE"].place.admin1 == "Texas"
+    for name in ("Athens", "Jacksonville"):
+        place = got[name].place
+        assert place is not None and place.admin1 == "Texas", got[name].reason
+        assert "listed with it" in got[name].reason
+    # Listed towns far apart name no area: no Stirling beside Perth, Australia.
+    text = "Firefighters from Perth, Dundee and Stirling worked on. Perth, Western Australia"
+    stirling = next(m for m in gaz.places(text) if m.text == "Stirling").resolution
+    assert stirling.place is None or stirling.place.country == "GB"
+
+
 def test_a_distance_from_a_country_or_region_is_no_clue(gaz: Gazetteer) -> None:
     # The distance is from the border, not from the point kept for Russia.
     for text in ("Shells hit Vovchansk, a town 5 km from Russia.", "Kherson, 60 km from Crimea"):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from geo.gazetteer import Place
 from geo.resolve import Evidence, bearing_deg, decide, prior
 
@@ -256,6 +258,20 @@ def test_more_towns_of_the_same_admin1_nearby_weigh_more() -> None:
     far = [town(6, 47.0, -60.0, 1000, "07", "CA"), town(7, 47.1, -60.1, 1000, "07", "CA")]
     ev = Evidence(context=[windsor, *far], weak_context=[yarmouth])
     assert decide("Truro", [nova_scotia, cornwall], ev).chosen is None
+
+
+def test_a_namesake_among_the_towns_listed_with_it() -> None:
+    from geo.resolve import among_listed
+
+    tyler = town(4738214, 32.351, -95.301, 104_798, "TX", "US")
+    longview = town(4707814, 32.500, -94.740, 81_638, "TX", "US")
+    texas = town(4671545, 32.205, -95.855, 12_788, "TX", "US")  # Athens, 55 km from Tyler
+    greece = town(264371, 37.984, 23.728, 664_046, "ESYE31", "GR")
+    georgia = town(4180386, 33.961, -83.378, 115_452, "GA", "US")  # 1,200 km off
+    assert among_listed([greece, texas], [tyler, longview]) == (1, pytest.approx(110, abs=5))
+    # Both leading namesakes in reach, or the other too near: no answer.
+    assert among_listed([texas, georgia], [tyler, georgia]) is None
+    assert among_listed([greece, texas], [tyler, greece]) is None
 
 
 def test_the_context_index_scores_as_the_plain_loop_does() -> None:
