@@ -246,11 +246,12 @@ _ANCHOR_GAP = re.compile(
     rf"\b(?P<dir>{_DIR})(?:ern)?\s+of\s+(?:the\s+(?:city|town|village)\s+of\s+)?$",
     re.I,
 )
-# "X, just north of the town": the town is one the text named before.
+# "X, just north of the town", "X, about 30 miles northeast of here": the town
+# is one the text named before (a dateline's, for "here").
 _THE_TOWN = re.compile(
     rf",\s*(?:(?:just|some|about|roughly|around)\s+)?"
     rf"(?:\d[\d.,]*\s*(?:km|kilometres|kilometers|miles)\s+)?"
-    rf"(?P<dir>{_DIR})(?:ern)?\s+of\s+the\s+(?:town|city|village)\b",
+    rf"(?P<dir>{_DIR})(?:ern)?\s+of\s+(?:the\s+(?:town|city|village)|here)\b",
     re.I,
 )
 # "X, a settlement 15 km upriver", "X, some 20 km away": a distance with no

@@ -222,7 +222,7 @@ def _fits_stated(d: float, stated_km: float) -> bool:
 def _how_far(direction: str | None, stated_km: float | None) -> str:
     """How a reason says where a place lies from another: "30 km south of",
     "15 km from", "south of"."""
-    far = f"{stated_km:g} km " if stated_km is not None else ""
+    far = f"{stated_km:.3g} km " if stated_km is not None else ""
     if direction is not None:
         return f"{far}{direction} of"
     return f"{far}from" if far else "near"

@@ -182,6 +182,9 @@ def test_a_direction_from_the_town_named_before_has_no_anchor() -> None:
     irpin = places("shells hit Irpin, about 20 km west of the city, on Monday")[0]
     assert (irpin.direction, irpin.distance_km) == ("west", 20.0)
     assert places("Irpin, north of the river")[0].direction is None
+    # "here" is the dateline's town.
+    irpin = places("KYIV — near Irpin, about 30 miles northeast of here, on Monday")[1]
+    assert (irpin.anchor, irpin.direction) == (None, "northeast")
 
 
 def test_a_distance_without_a_direction() -> None:
