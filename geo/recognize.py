@@ -786,6 +786,12 @@ def find(
         if info is None:
             info = words[word] = _word_info(word, classify, starts)
         ok, key, kind, possessive, all_caps = info
+        if possessive:
+            whole = _name_with_possessive(text, start, word, classify, starts)
+            if whole is not None:  # "Cox's Bazar", "Martha's Vineyard"
+                consumed = whole.end
+                found.append(whole)
+                continue
         if not ok:
             continue
         end = start + len(word)
@@ -1294,6 +1300,33 @@ def _word_info(word: str, classify: Classify, starts: Callable[[str], bool] | No
         head = _key_start(word)
         ok = head is None or starts(head)
     return ok, key, kind, possessive, all_caps
+
+
+def _name_with_possessive(
+    text: str, start: int, word: str, classify: Classify, starts: Callable[[str], bool] | None
+) -> Found | None:
+    """A place whose name holds a possessive ("Cox's Bazar", "King's Lynn"),
+    starting with the possessive word at start: the longest run of up to
+    three capitalised words after it on its line that makes such a key
+    (starts, where given, tells first whether any key begins so)."""
+    head = _key_start(word)
+    if head is None or (starts is not None and not starts(head)):
+        return None
+    end = start + len(word)
+    best: Found | None = None
+    for _ in range(3):
+        space = _SAME_LINE_GAP.match(text, end)
+        nxt = _CAP_WORD.match(text, space.end()) if space is not None else None
+        if nxt is None:
+            break
+        end = nxt.end()
+        span = text[start:end]
+        key = _fold(span)
+        if classify(key) == "place":
+            best = _make_found((start, end, span, key, "place", None, False) + _NO_LINKS)
+        elif starts is not None and not starts(key):
+            break
+    return best
 
 
 def _prev_token(text: str, start: int, word: str, pos: int) -> _Token | None:

@@ -348,6 +348,16 @@ def test_a_city_that_is_a_unit_of_its_own_lies_in_the_unit_around_it(gaz: Gazett
     assert odesa.resolution.place is None
 
 
+def test_a_name_that_holds_a_possessive(gaz: Gazetteer) -> None:
+    got = [(m.text, m.resolution.place) for m in gaz.places("camps around Cox's Bazar grew")]
+    assert [t for t, _ in got] == ["Cox's Bazar"] and got[0][1] is not None
+    assert got[0][1].country == "BD"
+    (lynn,) = gaz.places("King’s Lynn council met")
+    assert lynn.text == "King’s Lynn" and lynn.resolution.place is not None
+    # A possessive that begins no such name still closes the name before it.
+    assert [m.text for m in gaz.places("Ukraine's Kharkiv was shelled")] == ["Ukraine", "Kharkiv"]
+
+
 def test_a_list_of_towns_names_one_area(gaz: Gazetteer) -> None:
     text = (
         "PALESTINE, Texas (AP) — A freight train derailed here. Crews from Tyler, "
