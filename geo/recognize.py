@@ -1157,6 +1157,11 @@ def _in_idiom(text: str, f: Found) -> bool:
 
 
 _WORD_AFTER = re.compile(r" ([A-Za-z]+)")
+# The last and first words of rivers' names that are also towns' ("Grand
+# River", "Rio Grande"): after "the", with nothing that makes them a modifier
+# after them, they are the river.
+_WATER_LAST = frozenset(["river", "creek"])
+_WATER_FIRST = frozenset(["rio"])
 
 
 def _feature_or_name(text: str, f: Found) -> bool:
@@ -1170,6 +1175,18 @@ def _feature_or_name(text: str, f: Found) -> bool:
     to an ASCII letter but "İ" and the Kelvin sign).
     """
     end = f.end
+    text_ = f.text
+    # "beside the Grand River in this town", "the Rio Grande": a town's name
+    # read as a river's, as "the" and nothing after it tell.
+    if (
+        " " in text_
+        and (
+            text_[text_.rfind(" ") + 1 :].lower() in _WATER_LAST
+            or text_[: text_.find(" ")].lower() in _WATER_FIRST
+        )
+        and _bare_after_the(text, f.start, end, _WORD_AFTER.match(text, end))
+    ):
+        return True
     if text[end : end + 2] in _FEATURE_AFTER_STARTS:
         stop = text.find(" ", end + 1, end + 16)
         word = text[end + 1 : stop if stop > 0 else end + 16]

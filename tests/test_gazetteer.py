@@ -348,6 +348,14 @@ def test_a_city_that_is_a_unit_of_its_own_lies_in_the_unit_around_it(gaz: Gazett
     assert odesa.resolution.place is None
 
 
+def test_the_x_river_standing_bare_is_the_river(gaz: Gazetteer) -> None:
+    # Grand River (Ohio) and Rio Grande (Brazil) are towns too.
+    assert gaz.places("a mill beside the Grand River in this town burned") == []
+    assert [m.text for m in gaz.places("crossing the Rio Grande near Eagle Pass")] == ["Eagle Pass"]
+    # As a modifier, or without "the", the town stays.
+    assert [m.text for m in gaz.places("the Fall River police said")] == ["Fall River"]
+
+
 def test_a_name_that_holds_a_possessive(gaz: Gazetteer) -> None:
     got = [(m.text, m.resolution.place) for m in gaz.places("camps around Cox's Bazar grew")]
     assert [t for t, _ in got] == ["Cox's Bazar"] and got[0][1] is not None
