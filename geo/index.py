@@ -118,6 +118,7 @@ SUPPLEMENT_FILES = (
     "demonyms.csv",
     "stoplist.csv",
     "everyday.csv",
+    "everyday_words.csv",
 )
 GEONAMES_FILES = ("cities500.json", "countries.json", "us_states.json")
 
@@ -302,6 +303,7 @@ def build_index(path: Path) -> None:
     demonyms = {fold(r["word"]): r["country"] for r in _read_csv(sup / "demonyms.csv")}
     stops = {fold(r["word"]) for r in _read_csv(sup / "stoplist.csv")}
     everyday = {fold(r["word"]) for r in _read_csv(sup / "everyday.csv")}
+    everyday |= {fold(r["word"]) for r in _read_csv(sup / "everyday_words.csv")}
 
     _write(path, b, admin1_names, country_names, demonyms, stops, everyday)
 

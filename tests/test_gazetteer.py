@@ -348,6 +348,15 @@ def test_a_city_that_is_a_unit_of_its_own_lies_in_the_unit_around_it(gaz: Gazett
     assert odesa.resolution.place is None
 
 
+def test_a_common_word_opening_a_sentence_needs_the_text_to_vouch(gaz: Gazetteer) -> None:
+    # Far, Vineyard and Farmland are small towns (everyday_words.csv).
+    text = "Far from the front, Pervomaisk lost power. Vineyard owners near Masterton wait."
+    assert [m.text for m in gaz.places(text)] == ["Pervomaisk", "Masterton"]
+    # A comma after it, or a dateline in capitals, vouches.
+    got = [m.text for m in gaz.places("FARMLAND, Ind. (AP) — Farmland, a town of 1,300, flooded.")]
+    assert got[0] == "FARMLAND" and "Farmland" in got
+
+
 def test_the_x_river_standing_bare_is_the_river(gaz: Gazetteer) -> None:
     # Grand River (Ohio) and Rio Grande (Brazil) are towns too.
     assert gaz.places("a mill beside the Grand River in this town burned") == []
