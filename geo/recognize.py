@@ -365,6 +365,11 @@ IDIOMS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "warsaw": (frozenset(), frozenset(["pact"])),
     "globe": (frozenset(), frozenset(["and"])),  # the Globe and Mail
     "budapest": (frozenset(), frozenset(["memorandum"])),
+    "bombay": (frozenset(), frozenset(["duck", "mix", "sapphire"])),
+    "cornish": (frozenset(), frozenset(["pasty", "pasties", "cream"])),
+    "bakewell": (frozenset(), frozenset(["tart", "tarts", "pudding", "puddings"])),
+    "eccles": (frozenset(), frozenset(["cake", "cakes"])),
+    "yorkshire": (frozenset(), frozenset(["pudding", "puddings", "terrier", "terriers"])),
 }
 NAME_HEADS_BEFORE_OF = frozenset(
     ["sea", "gulf", "bay", "lake", "strait", "straits", "bank", "university", "college",

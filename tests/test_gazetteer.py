@@ -539,6 +539,9 @@ def test_a_team_named_by_its_town_is_no_place(gaz: Gazetteer, text: str, want: l
         ("He flew from Brussels to Kyiv for talks in Geneva.", ["Brussels", "Kyiv", "Geneva"]),
         ("Chicken Kiev is popular in Kiev.", ["Kiev"]),
         ("Regina would hold an inquiry, the Globe and Mail reported.", ["Regina"]),
+        ("Bakers in Ludlow made Eccles cakes, Bakewell tarts and Cornish pasties.", ["Ludlow"]),
+        ("The price of Bombay duck rose in Mumbai.", ["Mumbai"]),
+        ("Crimean Tatar families in Yevpatoria fled.", ["Yevpatoria"]),
     ],
 )  # fmt: skip
 def test_a_set_phrase_holding_a_place_name_is_no_place(
