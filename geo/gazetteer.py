@@ -379,7 +379,7 @@ class Gazetteer:
         ("the Donbas", "the Gambia"): no town is.
         """
         pairs = self._lookup(key)
-        if cue == "admin":
+        if cue == "admin" or cue == "unit":
             return [r for r, _ in pairs]
         plain = [r for r, kind in pairs if kind < idx.CUE_ONLY]
         rows = plain or [r for r, kind in pairs if kind != idx.CUE_REQUIRED]

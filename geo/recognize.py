@@ -883,7 +883,24 @@ def find(
     if hints:
         found = _drop_teams(text, found, hints)
     _share_plural_cues(text, found)
-    return _relate(text, found)
+    return _dateline_unit(text, _relate(text, found))
+
+
+def _dateline_unit(text: str, found: list[Found]) -> list[Found]:
+    """ "MIDDELBURG, Mpumalanga —": the name after a dateline's town is its
+    state, province or country (cue "unit"), not a town (Mpumalanga is a town
+    of KwaZulu-Natal too); updates found in place."""
+    for f in found:
+        if f.kind != "place":
+            continue
+        n = f.parent
+        if n is None or not f.text.isupper() or found[n].cue is not None:
+            break
+        line_start = text.rfind("\n", 0, f.start) + 1
+        if not text[line_start : f.start].strip() and found[n].start - f.end <= 3:
+            found[n] = found[n]._replace(cue="unit")
+        break  # only the first place can be a dateline's town
+    return found
 
 
 # Abbreviations of Saint that open a town's name: "St. Louis", "Ste. Genevieve".

@@ -105,7 +105,7 @@ class Evidence(NamedTuple):
     """What the text says around a mention (a named tuple, so immutable and quick
     to make: a long text makes one per distinct name and clue in every pass)."""
 
-    cue: str | None = None  # "admin" or "city"
+    cue: str | None = None  # "admin", "unit" (after a dateline's town), "city", "village"...
     parent: PlaceLike | None = None  # a containing country / admin unit
     anchor: PlaceLike | None = None  # "south of <anchor>"
     direction: str | None = None
@@ -702,6 +702,12 @@ def decide(query: str, candidates: Sequence[PlaceLike], ev: Evidence) -> Decisio
                 and fold(candidates[i].name) in written
             ]
             hard.append("named as a region")
+    elif ev.cue == "unit":
+        # After a dateline's town ("MIDDELBURG, Mpumalanga —"): a state,
+        # province or country, not a town.
+        kept = [i for i in pool if candidates[i].feature != "city"]
+        if kept:
+            pool = kept
     elif ev.cue == "city" or ev.cue == "village":
         kept = [i for i in pool if candidates[i].feature == "city"]
         if kept and ev.cue == "village":

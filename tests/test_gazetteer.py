@@ -375,6 +375,17 @@ def test_a_name_that_holds_a_possessive(gaz: Gazetteer) -> None:
     assert [m.text for m in gaz.places("Ukraine's Kharkiv was shelled")] == ["Ukraine", "Kharkiv"]
 
 
+def test_the_name_after_a_datelines_town_is_its_unit(gaz: Gazetteer) -> None:
+    # Mpumalanga is a province and a town of KwaZulu-Natal.
+    town, unit = gaz.places("MIDDELBURG, Mpumalanga — Police are hunting a gang.")[:2]
+    assert unit.resolution.place is not None and unit.resolution.place.feature == "admin1"
+    assert town.resolution.place is not None and town.resolution.place.admin1 == "Mpumalanga"
+    # A country stays the country, not a state of its name.
+    town, unit = gaz.places("TBILISI, Georgia (AP) — Protesters gathered.")[:2]
+    assert unit.resolution.place is not None and unit.resolution.place.country == "GE"
+    assert town.resolution.place is not None and town.resolution.place.name == "Tbilisi"
+
+
 def test_a_list_of_towns_names_one_area(gaz: Gazetteer) -> None:
     text = (
         "PALESTINE, Texas (AP) — A freight train derailed here. Crews from Tyler, "
