@@ -1110,9 +1110,9 @@ def _screen(text: str, found: list[Found], everyday: Container[str]) -> list[Fou
                 m = _WORD_AFTER.match(text, f.end)
                 if m is not None and m.group(1) in _INSTITUTIONS:
                     continue  # "Ohio State University", "Kyiv Oblast Hospital"
+            if (f.cue is None or f.cue == "speaker") and _feature_or_name(text, f):
+                continue  # ("the left bank of the Dnipro said": no speaker)
             if f.cue is None:
-                if _feature_or_name(text, f):
-                    continue
                 if f.key in IDIOMS and _in_idiom(text, f):
                     continue
                 if text.startswith(", who ", f.end) and sentence_initial(text, f.start):
@@ -1184,6 +1184,8 @@ _WORD_AFTER = re.compile(r" ([A-Za-z]+)")
 # after them, they are the river.
 _WATER_LAST = frozenset(["river", "creek"])
 _WATER_FIRST = frozenset(["rio"])
+# Lower-case words of "the X of the <name>" that make the name a river's.
+_RIVER_HEADS_BEFORE_OF = frozenset(["bank", "banks", "mouth", "riverbank"])
 
 
 def _feature_or_name(text: str, f: Found) -> bool:
@@ -1246,6 +1248,8 @@ def _feature_or_name(text: str, f: Found) -> bool:
         head = words[-2]
     else:
         return False
+    if head in _RIVER_HEADS_BEFORE_OF and words[-1] == "the":
+        return True  # "on the left bank of the Dnipro", "the banks of the White Nile"
     return head[:1].isupper() and head.lower() in NAME_HEADS_BEFORE_OF
 
 

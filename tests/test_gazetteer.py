@@ -361,6 +361,8 @@ def test_the_x_river_standing_bare_is_the_river(gaz: Gazetteer) -> None:
     # Grand River (Ohio) and Rio Grande (Brazil) are towns too.
     assert gaz.places("a mill beside the Grand River in this town burned") == []
     assert [m.text for m in gaz.places("crossing the Rio Grande near Eagle Pass")] == ["Eagle Pass"]
+    # White Nile is a state of Sudan too.
+    assert gaz.places("Kosti, a port on the banks of the White Nile, was hit.")[1:] == []
     # As a modifier, or without "the", the town stays.
     assert [m.text for m in gaz.places("the Fall River police said")] == ["Fall River"]
 

@@ -491,6 +491,7 @@ def test_the_capital_of_a_country_is_no_city_cue_but_a_demonym_capital_is() -> N
         "Ships sailed the Sea of Azov.",
         "The Bank of England raised rates.",
         "Markets expect the Federal Reserve to follow.",
+        "Marines on the left bank of the Dnipro said so.",
     ],
 )
 def test_features_and_organisations_hide_their_place_names(text: str) -> None:
