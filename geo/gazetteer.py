@@ -680,6 +680,12 @@ class Gazetteer:
                 f = w.found
                 parent = _chosen_then(seen, f.parent, k) if f.parent is not None else None
                 anchor = _chosen_then(seen, f.anchor, k) if f.anchor is not None else None
+                if anchor is None and f.anchor is not None:
+                    # An anchor left undecided by the context still anchors by
+                    # its reading without context: in "Oleksandriya, 15 km
+                    # northeast of Rivne" the big Oleksandriya, read first,
+                    # made Rivne abstain, which lost the clue that places it.
+                    anchor = _first_chosen(work[f.anchor], first)
                 if parent is not None and parent.feature == "city":
                     parent = None
                 distance = f.distance_km
@@ -767,6 +773,14 @@ def _chosen_then(
     g = group_of.get(k)
     w = work[k]
     d = (now[g] if k < at else last[g])[1] if g is not None else w.decision
+    return w.rows[d.chosen] if d is not None and d.chosen is not None else None
+
+
+def _first_chosen(w: _Resolved, first: Mapping[tuple[Any, ...], _Verdict]) -> _Row | None:
+    """What a mention resolved to without context, if anything."""
+    f = w.found
+    verdict = first.get((f.key, f.cue, f.near))
+    d = verdict[1] if verdict is not None else None
     return w.rows[d.chosen] if d is not None and d.chosen is not None else None
 
 

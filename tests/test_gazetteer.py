@@ -405,6 +405,17 @@ def test_a_list_of_towns_names_one_area(gaz: Gazetteer) -> None:
     assert stirling.place is None or stirling.place.country == "GB"
 
 
+def test_an_anchor_the_context_leaves_undecided_still_anchors(gaz: Gazetteer) -> None:
+    # The Oleksandriya of Kirovohrad oblast (76,000), read before the clue,
+    # supported a Rivne of Kirovohrad oblast and made Rivne abstain in the
+    # context pass, which lost the clue: the village 15 km from Rivne city.
+    text = "Russian forces shelled Oleksandriya, a village about 15 km northeast of Rivne."
+    village, rivne = gaz.places(text)
+    assert village.resolution.place is not None, village.resolution.reason
+    assert village.resolution.place.admin1 == "Rivne"
+    assert rivne.resolution.place is not None and rivne.resolution.place.population > 200_000
+
+
 def test_a_distance_from_a_country_or_region_is_no_clue(gaz: Gazetteer) -> None:
     # The distance is from the border, not from the point kept for Russia.
     for text in ("Shells hit Vovchansk, a town 5 km from Russia.", "Kherson, 60 km from Crimea"):
