@@ -845,7 +845,11 @@ def decide(query: str, candidates: Sequence[PlaceLike], ev: Evidence) -> Decisio
         base = priors[i] if priors else prior(place, i in capitals, i in alternates)
         scored.append((base + pts, i, why))
     scored.sort(key=lambda s: -s[0])
-    if len(scored) > 1 and scored[0][0] - scored[1][0] < MARGIN + _MOST_BREADTH:
+    if (
+        len(scored) > 1
+        and scored[0][0] - scored[1][0] < MARGIN + _MOST_BREADTH
+        and len(ev.context) > 1
+    ):
         scored = _with_breadth(scored, candidates, ev.context)
     ranked = tuple(i for _, i, _ in scored)
     top_score, top, top_why = scored[0]
