@@ -560,6 +560,7 @@ _UPPER_SET = frozenset(_UPPER)
 _BEFORE_SPACE = " \t\n\r\xa0"  # what _word_before steps over
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def _key_start(word: str) -> str | None:
     """How a key of several words that begins with word begins once folded: word
     folded as it is inside a longer span (no possessive dropped), or None when
