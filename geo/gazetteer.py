@@ -917,7 +917,7 @@ def _among_listed(text: str, places: Sequence[_Resolved]) -> None:
                 a, b = (other, edge) if step < 0 else (edge, other)
                 if not recognize.listed_together(text, a.found.end, b.found.start):
                     break
-                if other.chosen is not None and other.chosen.feature == "city":
+                if other.chosen is not None:
                     mates.append(other.chosen)
                 j, edge = j + step, other
         mates = [m for m in mates if m.pid not in {w.rows[i].pid for i in d.ranked}]
@@ -926,7 +926,7 @@ def _among_listed(text: str, places: Sequence[_Resolved]) -> None:
         hit = resolve.among_listed([w.rows[i] for i in d.ranked], mates)
         if hit is None:
             continue
-        i, km = hit
+        i, why = hit
         chosen = d.ranked[i]
         place = w.rows[chosen]
         w.decision = resolve.Decision(
@@ -934,8 +934,7 @@ def _among_listed(text: str, places: Sequence[_Resolved]) -> None:
             (chosen,) + tuple(j for j in d.ranked if j != chosen),
             0.6,
             resolve.precision(place, w.found.near),
-            f"within {km:.0f} km of every town listed with it, and the other leading "
-            f"namesake far from them ({place.name} otherwise undecided)",
+            f"{why}, and the other leading namesake not ({place.name} otherwise undecided)",
         )
 
 

@@ -966,29 +966,44 @@ def beside_a_town(
 # Of the two namesakes the scores could not part, the one within REGIONAL_KM
 # of every town listed with it ("crews from Tyler, Athens and Jacksonville")
 # is the one meant when the other lies at least LIST_APART_KM from each of
-# them: a list of towns names one area.
+# them, and so is the one within NEAR_KM of every town listed with it when the
+# other lies at least LIST_APART_NEAR_KM from each ("over Bratske and
+# Voznesensk": 38 km against 148 km): a list of towns names one area.
 LIST_APART_KM = 300.0
+LIST_APART_NEAR_KM = 120.0
 
 
 def among_listed(
-    candidates: Sequence[PlaceLike], towns: Sequence[PlaceLike]
-) -> tuple[int, float] | None:
-    """Which of the first two candidates is a town within REGIONAL_KM of each
-    of towns while the other lies at least LIST_APART_KM from all of them: its
-    index and its distance to the farthest of towns; else None."""
+    candidates: Sequence[PlaceLike], listed: Sequence[PlaceLike]
+) -> tuple[int, str] | None:
+    """Which of the first two candidates the places listed with them point to,
+    and why: a town near all the listed towns (see LIST_APART_KM) or, where
+    every listed place is a unit or a country, the one candidate of that kind
+    ("crews from Arizona and Nevada" are states); else None."""
     if len(candidates) < 2:
         return None
+    pair = candidates[:2]
+    towns = [p for p in listed if p.feature == "city"]
+    if not towns:
+        kinds = {(p.feature, p.country if p.feature == "admin1" else "") for p in listed}
+        if len(kinds) != 1:
+            return None
+        ((feature, country),) = kinds
+        fits = [
+            i
+            for i, p in enumerate(pair)
+            if p.feature == feature and (not country or p.country == country)
+        ]
+        what = "states or provinces" if feature == "admin1" else f"{feature} names"
+        return (fits[0], f"listed with other {what}") if len(fits) == 1 else None
     km = [
         [haversine_km(p.latitude, p.longitude, t.latitude, t.longitude) for t in towns]
-        for p in candidates[:2]
+        for p in pair
     ]
-    for i in (0, 1):
-        if (
-            candidates[i].feature == "city"
-            and max(km[i]) <= REGIONAL_KM
-            and min(km[1 - i]) >= LIST_APART_KM
-        ):
-            return i, max(km[i])
+    for reach, apart in ((REGIONAL_KM, LIST_APART_KM), (NEAR_KM, LIST_APART_NEAR_KM)):
+        for i in (0, 1):
+            if pair[i].feature == "city" and max(km[i]) <= reach and min(km[1 - i]) >= apart:
+                return i, f"within {max(km[i]):.0f} km of every town listed with it"
     return None
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from geo.gazetteer import Place
 from geo.resolve import Evidence, bearing_deg, decide, prior
 
@@ -268,10 +266,30 @@ def test_a_namesake_among_the_towns_listed_with_it() -> None:
     texas = town(4671545, 32.205, -95.855, 12_788, "TX", "US")  # Athens, 55 km from Tyler
     greece = town(264371, 37.984, 23.728, 664_046, "ESYE31", "GR")
     georgia = town(4180386, 33.961, -83.378, 115_452, "GA", "US")  # 1,200 km off
-    assert among_listed([greece, texas], [tyler, longview]) == (1, pytest.approx(110, abs=5))
+    assert among_listed([greece, texas], [tyler, longview]) == (
+        1,
+        "within 110 km of every town listed with it",
+    )
     # Both leading namesakes in reach, or the other too near: no answer.
     assert among_listed([texas, georgia], [tyler, georgia]) is None
     assert among_listed([greece, texas], [tyler, greece]) is None
+    # Nearer: within 60 km of each, the other 120 km or more from all.
+    voznesensk = town(688860, 47.565, 31.333, 36_000, "17")
+    near = town(1, 47.870, 31.580, 5_164, "17")  # 39 km
+    far = town(2, 46.950, 32.960, 4_953, "17")  # 140 km
+    assert among_listed([far, near], [voznesensk]) == (
+        1,
+        "within 39 km of every town listed with it",
+    )
+    # Units listed with units: "crews from Arizona and Nevada".
+    arizona = Place(5551752, "Arizona", 34.2, -111.6, "US", "", "AZ", "admin1", 7_000_000, 0.0)
+    nevada = Place(5509151, "Nevada", 38.5, -117.0, "US", "", "NV", "admin1", 2_700_000, 0.0)
+    nevada_city = town(5376502, 39.26, -121.02, 3_152, "CA", "US")
+    assert among_listed([nevada_city, nevada], [arizona]) == (
+        1,
+        "listed with other states or provinces",
+    )
+    assert among_listed([nevada_city, nevada], [arizona, greece]) is None
 
 
 def test_the_context_index_scores_as_the_plain_loop_does() -> None:
