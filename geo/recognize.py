@@ -99,7 +99,8 @@ ADMIN_CUES = frozenset(
 PLACE_FOLLOWERS = ADMIN_CUES | frozenset(
     ["mayor", "governor", "city", "region", "oblast", "province", "district", "raion", "airport",
      "gov", "sen", "rep", "senator", "congressman", "congresswoman", "attorney", "lt",
-     "republican", "republicans", "democrat", "democrats", "police", "borough", "council"]
+     "republican", "republicans", "democrat", "democrats", "police", "borough", "council",
+     "town"]
 )  # fmt: skip
 # Titles: a name right after one of these is a person's ("President Vladimir").
 TITLES = frozenset(
@@ -1479,10 +1480,11 @@ def _part_of_longer_name(
 
 
 def _a_club(tokens: list[_Token], j: int) -> bool:
-    """ "Manchester City", "Leicester City": "City" after a town whose name does
-    not hold it (the index has "Mexico City") names its club, unless a place's
-    word follows ("Manchester City Council", "Kharkiv City Hall")."""
-    if tokens[j].text != "City":
+    """ "Manchester City", "Ipswich Town": "City" or "Town" after a town whose
+    name does not hold it (the index has "Mexico City") names its club, unless
+    a place's word follows ("Manchester City Council", "Ludlow Town Council",
+    "Kharkiv City Hall")."""
+    if tokens[j].text != "City" and tokens[j].text != "Town":
         return False
     if j + 1 < len(tokens):
         after = _fold(tokens[j + 1].text)

@@ -547,6 +547,8 @@ def test_us_and_uk_standing_alone_are_the_countries(
         ("Officials at Kharkiv City Hall and the Manchester City Council said",
          ["Kharkiv", "Manchester"]),
         ("He lives in Mexico City.", ["Mexico City"]),
+        ("Fans of Ipswich Town filled Ludlow Town Hall, Ludlow Town Council said.",
+         ["Ludlow", "Ludlow"]),
     ],
 )  # fmt: skip
 def test_a_team_named_by_its_town_is_no_place(gaz: Gazetteer, text: str, want: list[str]) -> None:
