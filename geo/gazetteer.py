@@ -188,13 +188,14 @@ class _Resolved:
     """Working state of one recognised mention while a text is resolved (a plain
     class with slots: one per mention, quicker to make than a dataclass)."""
 
-    __slots__ = ("decision", "evidence", "found", "hard", "inherited", "rows")
+    __slots__ = ("decision", "evidence", "found", "hard", "inherited", "local", "rows")
 
     def __init__(self, found: recognize.Found, rows: list[_Row]) -> None:
         self.found = found
         self.rows = rows
         self.decision: resolve.Decision | None = None
         self.hard = False  # decided with a parent or an anchor
+        self.local = False  # settled by the towns listed with it or of its sentence
         self.inherited: str | None = None
         self.evidence: resolve.Evidence = _NO_EVIDENCE
 
@@ -936,6 +937,7 @@ def _among_listed(text: str, places: Sequence[_Resolved]) -> None:
             resolve.precision(place, w.found.near),
             f"{why}, and the other leading namesake not ({place.name} otherwise undecided)",
         )
+        w.local = True
 
 
 def _beside_in_sentence(text: str, places: Sequence[_Resolved]) -> None:
@@ -983,6 +985,7 @@ def _beside_in_sentence(text: str, places: Sequence[_Resolved]) -> None:
             f"{km:.0f} km from {town.name} in the same sentence, and its namesakes far from "
             f"every town of it ({place.name} otherwise undecided)",
         )
+        w.local = True
 
 
 _SENTENCE_MARKS = ".!?\n"
@@ -1006,7 +1009,10 @@ def _one_sense_per_name(places: Sequence[_Resolved]) -> None:
             other = settled.get((w.found.key, "city" if cue is None else None))
             if other is not None and other.chosen is not None and other.chosen.feature == "city":
                 src = other
-        if src is None or src is w or w.hard or src.decision is None or src.chosen is None:
+        # What its list or sentence settled stands (see _among_listed).
+        if src is None or src is w or w.hard or w.local:
+            continue
+        if src.decision is None or src.chosen is None:
             continue
         if w.chosen is not None and w.chosen.pid == src.chosen.pid:
             continue

@@ -399,6 +399,11 @@ def test_a_list_of_towns_names_one_area(gaz: Gazetteer) -> None:
         place = got[name].place
         assert place is not None and place.admin1 == "Texas", got[name].reason
         assert "listed with it" in got[name].reason
+    # What the list settles stands where the text names the other Athens too.
+    text += " The mayor flew in from Athens, Greece, on Monday."
+    first, second = (m.resolution.place for m in gaz.places(text) if m.text == "Athens")
+    assert first is not None and first.admin1 == "Texas"
+    assert second is not None and second.country == "GR"
     # Listed towns far apart name no area: no Stirling beside Perth, Australia.
     text = "Firefighters from Perth, Dundee and Stirling worked on. Perth, Western Australia"
     stirling = next(m for m in gaz.places(text) if m.text == "Stirling").resolution
