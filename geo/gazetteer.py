@@ -928,16 +928,7 @@ def _among_listed(text: str, places: Sequence[_Resolved]) -> None:
         if hit is None:
             continue
         i, why = hit
-        chosen = d.ranked[i]
-        place = w.rows[chosen]
-        w.decision = resolve.Decision(
-            chosen,
-            (chosen,) + tuple(j for j in d.ranked if j != chosen),
-            0.6,
-            resolve.precision(place, w.found.near),
-            f"{why}, and the other leading namesake not ({place.name} otherwise undecided)",
-        )
-        w.local = True
+        _settle_locally(w, i, f"{why}, and the other leading namesake not")
 
 
 def _beside_in_sentence(text: str, places: Sequence[_Resolved]) -> None:
@@ -975,17 +966,25 @@ def _beside_in_sentence(text: str, places: Sequence[_Resolved]) -> None:
         if hit is None:
             continue
         i, town, km = hit
-        chosen = d.ranked[i]
-        place = w.rows[chosen]
-        w.decision = resolve.Decision(
-            chosen,
-            (chosen,) + tuple(j for j in d.ranked if j != chosen),
-            0.6,
-            resolve.precision(place, w.found.near),
-            f"{km:.0f} km from {town.name} in the same sentence, and its namesakes far from "
-            f"every town of it ({place.name} otherwise undecided)",
-        )
-        w.local = True
+        reason = f"{km:.0f} km from {town.name} in the same sentence, and its namesakes far"
+        _settle_locally(w, i, f"{reason} from every town of it")
+
+
+def _settle_locally(w: _Resolved, i: int, why: str) -> None:
+    """Settle w's abstention on its i-th ranked candidate by the towns around
+    it, for the reason why (so it stands against its name elsewhere)."""
+    d = w.decision
+    assert d is not None
+    chosen = d.ranked[i]
+    place = w.rows[chosen]
+    w.decision = resolve.Decision(
+        chosen,
+        (chosen,) + tuple(j for j in d.ranked if j != chosen),
+        0.6,
+        resolve.precision(place, w.found.near),
+        f"{why} ({place.name} otherwise undecided)",
+    )
+    w.local = True
 
 
 _SENTENCE_MARKS = ".!?\n"
