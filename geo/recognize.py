@@ -327,8 +327,8 @@ POSSESSED_BY_PLACES = frozenset(
 # "Kakhovka reservoir"), and heads of "X of <place>" names of features and
 # organisations ("the Sea of Azov", "Bank of England", "University of Texas").
 FEATURE_AFTER = frozenset(
-    ["river", "sea", "lake", "ocean", "reservoir", "canal", "strait", "straits", "gulf",
-     "mountains", "mountain", "estuary", "lagoon", "volcano", "glacier"]
+    ["river", "rivers", "sea", "lake", "lakes", "ocean", "reservoir", "canal", "strait",
+     "straits", "gulf", "mountains", "mountain", "estuary", "lagoon", "volcano", "glacier"]
 )  # fmt: skip
 # Words after a name that make it a group's or a thing's: "the Azov regiment",
 # "Fano militiamen", "the Sinaloa cartel", "the Sudan strain of Ebola".
@@ -344,7 +344,12 @@ WEAPON_AFTER = frozenset(
      "shells", "howitzer", "howitzers", "system", "systems"]
 )  # fmt: skip
 _ATTACK_WORDS = frozenset(["strike", "strikes", "attack", "attacks", "barrage", "raid", "raids"])
-FEATURE_BEFORE = frozenset(["river", "lake", "mount", "mt"])
+# Words before a name that make it a feature's or a ship's ("the tanker
+# Marbella", "the frigate Admiral Makarov").
+FEATURE_BEFORE = frozenset(
+    ["river", "lake", "mount", "mt", "tanker", "tankers", "freighter", "frigate", "cruiser",
+     "destroyer", "corvette", "trawler", "yacht", "vessel", "ship"]
+)  # fmt: skip
 # Words that may stand between "River" and its name: "the River South Esk".
 _FEATURE_QUALIFIERS = frozenset(
     ["north", "south", "east", "west", "upper", "lower", "little", "great"]
@@ -367,6 +372,7 @@ IDIOMS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "globe": (frozenset(), frozenset(["and"])),  # the Globe and Mail
     "budapest": (frozenset(), frozenset(["memorandum"])),
     "bombay": (frozenset(), frozenset(["duck", "mix", "sapphire"])),
+    "dijon": (frozenset(), frozenset(["mustard"])),
     "cornish": (frozenset(), frozenset(["pasty", "pasties", "cream"])),
     "bakewell": (frozenset(), frozenset(["tart", "tarts", "pudding", "puddings"])),
     "eccles": (frozenset(), frozenset(["cake", "cakes"])),
@@ -1276,10 +1282,11 @@ def _vouched(text: str, f: Found, vouching: set[str]) -> bool:
     follows it at the start of a sentence ("Hit by", "Reading from")."""
     if f.text.isupper() or text.startswith(",", f.end):
         return True
-    if sentence_initial(text, f.start):
-        m = _NEXT_SAME_LINE.match(text, f.end)
-        if m is not None and m.group(1) in _PREPOSITIONS:
-            return False  # "Hit by shelling", "Split between two factions"
+    m = _NEXT_SAME_LINE.match(text, f.end)
+    if m is not None and m.group(1)[:1].isupper() and m.group(1).lower() in PLACE_FOLLOWERS:
+        return True  # "Reading Borough Council", "Mobile County"
+    if sentence_initial(text, f.start) and m is not None and m.group(1) in _PREPOSITIONS:
+        return False  # "Hit by shelling", "Split between two factions"
     return f.key in vouching
 
 

@@ -352,7 +352,9 @@ def test_a_common_word_opening_a_sentence_needs_the_text_to_vouch(gaz: Gazetteer
     # Far, Vineyard and Farmland are small towns (everyday_words.csv).
     text = "Far from the front, Pervomaisk lost power. Vineyard owners near Masterton wait."
     assert [m.text for m in gaz.places(text)] == ["Pervomaisk", "Masterton"]
-    # A comma after it, or a dateline in capitals, vouches.
+    # A comma after it, a place's word ("Reading Borough Council") or a
+    # dateline in capitals vouches.
+    assert [m.text for m in gaz.places("Reading Borough Council approved homes.")] == ["Reading"]
     got = [m.text for m in gaz.places("FARMLAND, Ind. (AP) — Farmland, a town of 1,300, flooded.")]
     assert got[0] == "FARMLAND" and "Farmland" in got
 
@@ -573,6 +575,7 @@ def test_a_team_named_by_its_town_is_no_place(gaz: Gazetteer, text: str, want: l
         ("Bakers in Ludlow made Eccles cakes, Bakewell tarts and Cornish pasties.", ["Ludlow"]),
         ("The price of Bombay duck rose in Mumbai.", ["Mumbai"]),
         ("Crimean Tatar families in Yevpatoria fled.", ["Yevpatoria"]),
+        ("Prices of Dijon mustard rose in Dijon.", ["Dijon"]),
     ],
 )  # fmt: skip
 def test_a_set_phrase_holding_a_place_name_is_no_place(

@@ -492,6 +492,8 @@ def test_the_capital_of_a_country_is_no_city_cue_but_a_demonym_capital_is() -> N
         "The Bank of England raised rates.",
         "Markets expect the Federal Reserve to follow.",
         "Marines on the left bank of the Dnipro said so.",
+        "Floodwater from the Chenab and the Sumy rivers rose.",
+        "Tugs towed the tanker Kyiv out of port.",
     ],
 )
 def test_features_and_organisations_hide_their_place_names(text: str) -> None:
