@@ -774,6 +774,9 @@ def find(
     # Surnames met in full ("Lloyd Austin"): alone later in the text they are
     # the person again ("Austin said"), unless a parent follows ("Austin, Texas").
     persons: set[str] = set()
+    # A storm named like the dateline's town ("FLORENCE, S.C. ... Hurricane
+    # Florence ... Florence has finished") leaves the town's name a place.
+    storm_proof = _dateline_key(text)
     if words is None:
         words = {}
     consumed = 0  # end of the last name matched: words before it are spent
@@ -840,7 +843,7 @@ def find(
                     if not verdict and _after_title(text, start):
                         verdict = "surname"  # "Mr. Washington said"
                     if (verdict or key in persons) and _a_person_here(
-                        text, key, start, name_end, verdict, persons
+                        text, key, start, name_end, verdict, persons, storm_proof
                     ):
                         continue
                     if after is not None:
@@ -879,7 +882,7 @@ def find(
         consumed = last.start + len(last.text)
         if kind == "place":
             verdict = _part_of_longer_name(text, tokens, i, j, classify)
-            if _a_person_here(text, key, tokens[i].start, last.end, verdict, persons):
+            if _a_person_here(text, key, tokens[i].start, last.end, verdict, persons, storm_proof):
                 continue
         if kind in ("place", "demonym"):
             f = _found(text, tokens, i, j, key, kind)
@@ -1011,19 +1014,38 @@ def _a_person_here(
     end: int,
     verdict: Literal["", "name", "surname"],
     persons: set[str],
+    storm_proof: str | None = None,
 ) -> bool:
     """Whether a place's name from start to end is a person's or another name
     here: by the verdict of the words around it ("surname" files the key in
     persons), or as a surname met in full before ("Austin said"), unless a
     parent follows ("Austin, Texas"), what it owns makes it a country, or a
     word of place stands before it ("Shakhtar Donetsk ... played in Donetsk")."""
-    if verdict == "surname":
+    if verdict == "surname" and not (key == storm_proof and _after_storm_word(text, start)):
         persons.add(key)
     if verdict:
         return True
     if key not in persons or text.startswith(",", end) or _possessed_by_place(text, end):
         return False
     return not _after_locative(text, start)
+
+
+# Words that name a storm by the name after them.
+_STORM_WORDS = frozenset(["hurricane", "typhoon", "cyclone", "storm"])
+# A dateline's town in capitals at the text's start, before its comma or dash.
+_DATELINE_START = re.compile(rf"\s*([{_UPPER}][{_UPPER} .'’-]*?)\s*(?:,|\(|[{HYPHENS}])")
+
+
+def _dateline_key(text: str) -> str | None:
+    """The key of the town of a dateline opening the text ("FLORENCE, S.C."), if any."""
+    m = _DATELINE_START.match(text)
+    return _fold(m.group(1)) if m is not None and len(m.group(1)) > 1 else None
+
+
+def _after_storm_word(text: str, start: int) -> bool:
+    """Whether a storm's word stands right before start ("Hurricane Florence")."""
+    before = _word_before(text, start, max(0, start - 12))
+    return before is not None and before.text.lower() in _STORM_WORDS
 
 
 # Words after which a name met before as a surname is the place again.

@@ -433,6 +433,20 @@ def test_a_distance_from_a_country_or_region_is_no_clue(gaz: Gazetteer) -> None:
     assert "25 km from Kyiv" in bucha.resolution.reason
 
 
+def test_a_storm_named_like_the_datelines_town_leaves_the_town(gaz: Gazetteer) -> None:
+    text = (
+        "FLORENCE, South Carolina — Six years after Hurricane Florence flooded homes, "
+        "Florence has finished a drainage project."
+    )
+    assert [m.text for m in gaz.places(text)] == ["FLORENCE", "South Carolina", "Florence"]
+    # Without that dateline the storm's name stays the storm's.
+    text = "Six years after Hurricane Florence flooded homes, Florence weakened."
+    assert gaz.places(text) == []
+    # And a person's surname stays the person's: "Lloyd Austin ... Austin said".
+    text = "AUSTIN, Texas (AP) — Secretary Lloyd Austin visited. Austin said so."
+    assert [m.text for m in gaz.places(text)] == ["AUSTIN", "Texas"]
+
+
 def test_a_small_town_named_before_said_is_a_speaker_not_a_place(gaz: Gazetteer) -> None:
     # Stoltenberg (Germany, 381 people) and Tass (Hungary) are villages in GeoNames.
     text = "Stoltenberg said talks in Kyiv went well, Tass reported."
