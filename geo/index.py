@@ -26,7 +26,7 @@ from geo.errors import GazetteerError
 from geo.geometry import haversine_km
 from geo.names import fold, is_latin_or_cyrillic
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 # Feature codes stored in the index (small ints keep rows short).
 CITY, ADMIN1, REGION, COUNTRY = 0, 1, 2, 3
@@ -284,8 +284,15 @@ def build_index(path: Path) -> None:
     big_town_keys: set[tuple[str, str]] = set()
     for city in cities.values():
         if (city["population"] or 0) >= BIG_TOWN:
-            big_town_keys.add((city["countrycode"], fold(city["name"])))
-            big_town_keys.update((city["countrycode"], fold(a)) for a in city["alternatenames"])
+            own = fold(city["name"])
+            big_town_keys.add((city["countrycode"], own))
+            # Not an alternate that is the town's name and more: GeoNames files
+            # "Rio Grande do Sul", the state, as a name of the town Rio Grande.
+            big_town_keys.update(
+                (city["countrycode"], key)
+                for key in map(fold, city["alternatenames"])
+                if not key.startswith(own + " ")
+            )
     admin1_names: list[tuple[str, str, str]] = []
     _add_admin1(b, sup, cities, by_unit, big_town_keys, admin1_names)
     _add_us_states(b, us_states, by_unit, admin1_names)

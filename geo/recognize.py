@@ -40,6 +40,9 @@ CONNECTORS = frozenset(
         "della",
         "di",
         "da",
+        "do",  # "Rio Grande do Sul", "Angra dos Reis", "Vitória das Missões"
+        "dos",
+        "das",
         "la",
         "le",
         "les",

@@ -369,6 +369,15 @@ def test_the_x_river_standing_bare_is_the_river(gaz: Gazetteer) -> None:
     assert [m.text for m in gaz.places("the Fall River police said")] == ["Fall River"]
 
 
+def test_portuguese_names_hold_do_dos_das(gaz: Gazetteer) -> None:
+    text = "Floods hit Rio Grande do Sul, Caxias do Sul and Angra dos Reis."
+    got = {m.text: m.resolution.place for m in gaz.places(text)}
+    assert list(got) == ["Rio Grande do Sul", "Caxias do Sul", "Angra dos Reis"]
+    # The state, not the town Rio Grande that GeoNames also files under its name.
+    assert got["Rio Grande do Sul"] is not None
+    assert got["Rio Grande do Sul"].feature == "admin1"
+
+
 def test_a_name_that_holds_a_possessive(gaz: Gazetteer) -> None:
     got = [(m.text, m.resolution.place) for m in gaz.places("camps around Cox's Bazar grew")]
     assert [t for t, _ in got] == ["Cox's Bazar"] and got[0][1] is not None
