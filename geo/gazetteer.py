@@ -18,7 +18,6 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 from pathlib import Path
 from types import MappingProxyType, TracebackType
 from typing import Any
@@ -26,7 +25,7 @@ from typing import Any
 from geo import index as idx
 from geo import recognize, resolve
 from geo.errors import GazetteerError
-from geo.names import fold, quoted
+from geo.names import fold, quoted, unlike
 
 MAX_ALTERNATIVES = 25
 # The smallest town that initials may name ("LA", "NYC"; not Elne for "ELN").
@@ -52,7 +51,6 @@ _NO_HEAD = frozenset([
 # written.)
 _RIVERS_NAMING_COUNTRIES = frozenset(["niger", "jordan", "senegal", "paraguay", "uruguay"])
 _CACHE_LIMIT = 100_000
-_UNLIKE_RATIO = 0.55
 _OPEN_OPTIONS = 3
 
 
@@ -358,7 +356,7 @@ class Gazetteer:
         hit = []
         for r in rows:
             row = self._place(r)
-            if r[11] == idx.ALTERNATE and _unlike(key, row.place.name):
+            if r[11] == idx.ALTERNATE and unlike(key, row.place.name):
                 row = _Row(row.pid, row.place, row.admin1_code, row.capital, True)
             hit.append((row, r[11]))
         hit.sort(key=lambda rk: -rk[0].prior)
@@ -849,14 +847,6 @@ def _capital_indexes(rows: Sequence[_Row]) -> frozenset[int]:
 
 def _alternate_indexes(rows: Sequence[_Row]) -> frozenset[int]:
     return frozenset(i for i, r in enumerate(rows) if r.alternate)
-
-
-def _unlike(key: str, name: str) -> bool:
-    """True when a Latin-script key looks nothing like the place's own name
-    ("petropolis" for Saint Petersburg), unlike a transliteration ("kiev")."""
-    if not key.isascii():
-        return False  # a Cyrillic name is the place's own name in its language
-    return SequenceMatcher(None, key, fold(name)).ratio() < _UNLIKE_RATIO
 
 
 # What the passes read of a mention: its key, candidates and current decision.

@@ -24,9 +24,9 @@ from typing import Any
 
 from geo.errors import GazetteerError
 from geo.geometry import haversine_km
-from geo.names import fold, is_latin_or_cyrillic
+from geo.names import fold, is_latin_or_cyrillic, romanize_ukrainian, unlike
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 # Feature codes stored in the index (small ints keep rows short).
 CITY, ADMIN1, REGION, COUNTRY = 0, 1, 2, 3
@@ -280,6 +280,14 @@ def build_index(path: Path) -> None:
         for alt in city["alternatenames"]:
             if _usable_alternate(alt):
                 b.add_name(alt, gid, ALTERNATE)
+        if city["countrycode"] == "UA":
+            # Ukraine's national romanisation of its Cyrillic names, which
+            # GeoNames often lacks ("Tiachiv" where it has "Tyachiv"); not of
+            # its former names ("Осипенко", Berdyansk until 1958).
+            for alt in city["alternatenames"]:
+                latin = romanize_ukrainian(alt) if _usable_alternate(alt) else None
+                if latin is not None and not unlike(fold(latin), city["name"]):
+                    b.add_name(latin, gid, ALTERNATE)
 
     big_town_keys: set[tuple[str, str]] = set()
     for city in cities.values():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from difflib import SequenceMatcher
 
 # Apostrophe-like marks: ASCII, typographic right/left quote, modifier letter
 # apostrophe and prime, acute and grave used as apostrophes, Hebrew geresh.
@@ -70,3 +71,61 @@ def is_latin_or_cyrillic(name: str) -> bool:
     only bloat the index.
     """
     return name.isascii() or _OTHER_SCRIPT.search(name) is None
+
+
+# Ukraine's national romanisation (Cabinet of Ministers resolution 55 of 2010),
+# which Ukrainian officials and much of the press use: "Тячів" is "Tiachiv",
+# where GeoNames has "Tyachiv". A pair is (word-initial, elsewhere).
+_UKRAINIAN_LETTERS: dict[str, str | tuple[str, str]] = {
+    "а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "е": "e",
+    "є": ("ye", "ie"), "ж": "zh", "з": "z", "и": "y", "і": "i", "ї": ("yi", "i"),
+    "й": ("y", "i"), "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p",
+    "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch",
+    "ш": "sh", "щ": "shch", "ь": "", "ю": ("yu", "iu"), "я": ("ya", "ia"),
+}  # fmt: skip
+_RUSSIAN_ONLY = frozenset("ыэъё")
+
+
+def romanize_ukrainian(name: str) -> str | None:
+    """A Ukrainian Cyrillic name in the national romanisation ("Опішня" ->
+    "Opishnia"), or None for a name with other letters or with letters only
+    Russian has (a Russian spelling romanised so would be neither's)."""
+    out: list[str] = []
+    prev = ""
+    for ch in name:
+        low = ch.lower()
+        if low in _RUSSIAN_ONLY:
+            return None
+        if ch in APOSTROPHES:
+            continue
+        piece = _UKRAINIAN_LETTERS.get(low)
+        if piece is None:
+            if ch.isalpha():
+                return None
+            out.append(ch)
+            prev = ch
+            continue
+        if isinstance(piece, tuple):
+            piece = piece[0] if not prev.isalpha() else piece[1]
+        elif low == "г" and prev.lower() == "з":
+            piece = "gh"  # "зг" is "zgh": Згурівка, Zghurivka
+        if ch.isupper() and piece:
+            piece = piece[0].upper() + piece[1:]
+        out.append(piece)
+        prev = ch
+    text = "".join(out)
+    return text if any(c.isalpha() for c in text) else None
+
+
+# How alike (difflib's ratio) a key must be to a place's own name to be a
+# spelling of it rather than another name of it.
+UNLIKE_RATIO = 0.55
+
+
+def unlike(key: str, name: str) -> bool:
+    """True when a Latin-script key looks nothing like the place's own name
+    ("petropolis" for Saint Petersburg, "osypenko" for Berdyansk), unlike a
+    transliteration ("kiev", "tiachiv")."""
+    if not key.isascii():
+        return False  # a Cyrillic name is the place's own name in its language
+    return SequenceMatcher(None, key, fold(name)).ratio() < UNLIKE_RATIO

@@ -369,6 +369,18 @@ def test_the_x_river_standing_bare_is_the_river(gaz: Gazetteer) -> None:
     assert [m.text for m in gaz.places("the Fall River police said")] == ["Fall River"]
 
 
+def test_ukraines_national_romanisation_finds_its_towns(gaz: Gazetteer) -> None:
+    # GeoNames spells them Tyachiv, Derazhnya, Opishnya.
+    text = "Shelters opened in Tiachiv, Derazhnia and Opishnia."
+    got = [(m.text, m.resolution.place) for m in gaz.places(text)]
+    assert [t for t, _ in got] == ["Tiachiv", "Derazhnia", "Opishnia"]
+    assert all(p is not None and p.country == "UA" for _, p in got)
+    # Not a former name: "Osypenko" is a village, not Berdyansk (Осипенко to 1958).
+    (osypenko,) = gaz.places("Shelling hit Osypenko in the Zaporizhzhia region.")
+    assert osypenko.resolution.place is not None
+    assert osypenko.resolution.place.name == "Osypenko"
+
+
 def test_portuguese_names_hold_do_dos_das(gaz: Gazetteer) -> None:
     text = "Floods hit Rio Grande do Sul, Caxias do Sul and Angra dos Reis."
     got = {m.text: m.resolution.place for m in gaz.places(text)}

@@ -48,6 +48,19 @@ def test_empty_text() -> None:
     assert find("", classify) == []
 
 
+def test_ukrainian_names_in_the_national_romanisation() -> None:
+    from geo.names import romanize_ukrainian
+
+    assert romanize_ukrainian("Тячів") == "Tiachiv"
+    assert romanize_ukrainian("Запоріжжя") == "Zaporizhzhia"
+    assert romanize_ukrainian("Згурівка") == "Zghurivka"  # "зг" is "zgh"
+    assert romanize_ukrainian("Ясинувата") == "Yasynuvata"  # я: ya first, ia after
+    assert romanize_ukrainian("Кам’янське") == "Kamianske"
+    assert romanize_ukrainian("Біла Церква") == "Bila Tserkva"
+    # Russian spellings and other scripts are not romanised so.
+    assert romanize_ukrainian("Эльбрус") is None and romanize_ukrainian("Kyiv") is None
+
+
 def test_names_fold_apostrophes_diacritics_hyphens_and_possessives() -> None:
     assert fold("Ukraine’s") == fold("Ukraine's") == fold("ukraine") == "ukraine"
     assert fold("Irpin’") == fold("Irpinʼ") == "irpin"
