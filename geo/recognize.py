@@ -231,6 +231,13 @@ _IN_BEFORE_PARENT = re.compile(
     re.I,
 )
 _COMMA_BEFORE_PARENT = re.compile(r"^\s*,\s*$")
+# "DONETSK, Russian-controlled Ukraine", "X, eastern Ukraine": a comma and a
+# word that says which part or whose, before the parent.
+_COMMA_QUALIFIED_PARENT = re.compile(
+    rf"\s*,\s*(?:[A-Z][a-z]+[{HYPHENS}](?:controlled|occupied|held|annexed|run)"
+    r"|occupied|annexed|(?:north|south)?(?:east|west)?ern|central)\s+",
+    re.I,
+)
 _POSSESSIVE_GAP = re.compile(rf"[{APOSTROPHES}]s\s+")
 _APOSTROPHE_SET = frozenset(APOSTROPHES)
 # What an appositive between a place and its anchor calls it.
@@ -1760,6 +1767,8 @@ def _relate(text: str, found: list[Found]) -> list[Found]:
                 if head == "," and gap.strip() == ",":  # as _COMMA_BEFORE_PARENT matches
                     if not (f.cue == "admin" and found[n].cue == "admin"):  # listed units
                         parent = n
+                elif head == "," and _COMMA_QUALIFIED_PARENT.fullmatch(gap):
+                    parent = n  # "DONETSK, Russian-controlled Ukraine"
                 elif (
                     gap[-1:].isspace()
                     and gap.rstrip()[-1:] in _PARENT_TAILS

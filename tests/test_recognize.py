@@ -200,6 +200,13 @@ def test_a_direction_from_the_town_named_before_has_no_anchor() -> None:
     assert (irpin.anchor, irpin.direction) == (None, "northeast")
 
 
+def test_a_parent_after_a_comma_may_say_which_part_or_whose() -> None:
+    kyiv, ukraine = places("KYIV, Russian-controlled Ukraine (Reuters) - Shelling")
+    assert kyiv.parent == 1
+    assert places("Shelling hit Sumy, northeastern Ukraine, on Monday")[0].parent == 1
+    assert places("Shelling hit Sumy, a town of Ukraine")[0].parent is None
+
+
 def test_a_distance_without_a_direction() -> None:
     # "Bucha, 25 km from Kyiv": an anchor with a distance and no direction,
     # shared by the list before it as the directed kind is.
