@@ -6,11 +6,11 @@
 - tests/data/geoparse_heldout.jsonl: written after the dev set and unlike it (US
   and UK local news, conflict reporting outside Ukraine, other Ukrainian towns and
   spellings, everyday words that are towns, organisations named after places).
-  Each of its nine batches was scored once before any rule changed for it
-  (the first: F1 0.945, 95.2% within 161 km; the third to ninth, by
+  Each of its eleven batches was scored once before any rule changed for it
+  (the first: F1 0.945, 95.2% within 161 km; the third to eleventh, by
   annotators who had not read the rules: F1 0.975, 92.5%; F1 0.956, 96.3%;
   F1 0.986, 97.5%; F1 0.957, 96.4%; F1 0.998, 99.2%; F1 0.994, 98.5%;
-  F1 0.974, 94.9%; see tests/data/README.md);
+  F1 0.974, 94.9%; F1 0.990, 98.4%; F1 0.987, 98.1%; see tests/data/README.md);
   rules have since been fixed for general causes of their errors, so it now
   guards against regressions rather than measuring unseen text.
 
@@ -42,8 +42,8 @@ def test_dev_set_is_big_enough_and_well_formed() -> None:
 
 def test_held_out_set_is_big_enough_and_well_formed() -> None:
     docs = read_file(HELD_OUT)
-    assert len(docs) >= 355
-    assert sum(len(d.toponyms) for d in docs) >= 2190
+    assert len(docs) >= 435
+    assert sum(len(d.toponyms) for d in docs) >= 2940
 
 
 @pytest.fixture(scope="module", params=[DEV_SET, HELD_OUT], ids=["dev", "held-out"])
@@ -63,18 +63,24 @@ def test_accuracy_within_161_km(report: Report) -> None:
 
 
 # How many Ukrainian towns each set must check, so a set cannot pass by naming none.
-UKRAINIAN_TOWNS_AT_LEAST = {DEV_SET.name: 0, HELD_OUT.name: 850}
+UKRAINIAN_TOWNS_AT_LEAST = {DEV_SET.name: 0, HELD_OUT.name: 1130}
 # The issue's target is every Ukrainian town right. These are not:
 # - a village of held-out batch 4: the resolver abstains (no dot) between two
 #   Husarivkas of Kharkiv oblast that the text does not tell apart (the
 #   dateline's Barvinkove lies 10 km from one, the other towns nearer the other);
 # - "in the Nikolayev area" (batch 8), drawn at Mykolaiv oblast where the
-#   annotator meant the city.
+#   annotator meant the city;
+# - batch 10: Staryi Krym by Mariupol ("not to be confused with the town of
+#   that name in Crimea"); "Zhdanov", Mariupol's Soviet name and a town's of
+#   Donetsk oblast; Dunaivtsi, between two of Khmelnytskyi oblast.
 # They are listed so that the test still fails on any wrong dot, any other
 # miss, and on a fix that should shorten the list.
 UKRAINIAN_TOWNS_NOT_YET = {
     (119, "Husarivka"),
     (295, "Nikolayev"),
+    (365, "Staryi Krym"),
+    (365, "Zhdanov"),
+    (389, "Dunaivtsi"),
 }
 
 
