@@ -370,14 +370,17 @@ class _ContextIndex:
                 at = self.places[pos]
                 self.by_cell.setdefault(_cell(at.latitude, at.longitude), []).append(pos)
 
-    def unit_band(self, unit: tuple[str, str]) -> tuple[list[float], list[_Town]]:
-        """The towns of an admin-1 sorted by latitude, with their latitudes
-        (radians), made on first use: most units are never asked."""
+    def unit_band(self, unit: tuple[str, str], p1: float, half: float) -> list[_Town]:
+        """The towns of an admin-1 whose latitude lies within half of p1
+        (radians): two bisections among its towns sorted by latitude, which
+        are made on first use (most units are never asked)."""
         band = self.unit_bands.get(unit)
         if band is None:
             towns = sorted(self.unit_towns.get(unit, ()), key=lambda t: t[3])
             band = self.unit_bands[unit] = ([t[3] for t in towns], towns)
-        return band
+        lats, towns = band
+        lo = bisect.bisect_left(lats, p1 - half)
+        return towns[lo : bisect.bisect_right(lats, p1 + half, lo)]
 
     def towns_near(self, lat: float, lon: float) -> list[_Town]:
         """The towns that may lie within REGIONAL_KM of a point, in list order.
@@ -511,12 +514,9 @@ class Context(Sequence[PlaceLike]):
         """The first town of unit (in list order) after position `after` within
         NEAR_KM of a point at latitude p1 (radians), or -1: read among the unit's
         towns in the band of latitude NEAR_KM can reach (two bisections)."""
-        lats, towns = self._index.unit_band(unit)
-        lo = bisect.bisect_left(lats, p1 - _NEAR_BAND_RAD)
-        hi = bisect.bisect_right(lats, p1 + _NEAR_BAND_RAD, lo)
         ex = self._exclude
         found = -1
-        for pos, key, o_lon, p2 in towns[lo:hi]:
+        for pos, key, o_lon, p2 in self._index.unit_band(unit, p1, _NEAR_BAND_RAD):
             if pos <= after or key == ex or (found >= 0 and pos >= found):
                 continue
             dp = p2 - p1
@@ -539,17 +539,12 @@ class Context(Sequence[PlaceLike]):
         return n
 
     def _count_fellows(self, place: PlaceLike, admin1: str) -> int:
-        lats, towns = self._index.unit_band((place.country, admin1))
-        if not towns:
-            return 0
         lon = place.longitude
         p1 = math.radians(place.latitude)
         cos_p1 = math.cos(p1)
-        lo = bisect.bisect_left(lats, p1 - _BAND_RAD)
-        hi = bisect.bisect_right(lats, p1 + _BAND_RAD, lo)
         ex = self._exclude
         n = 0
-        for _, key, o_lon, p2 in towns[lo:hi]:
+        for _, key, o_lon, p2 in self._index.unit_band((place.country, admin1), p1, _BAND_RAD):
             if key == ex:
                 continue
             dp = p2 - p1
@@ -928,6 +923,11 @@ def _fellow_towns(place: PlaceLike, context: Sequence[PlaceLike]) -> int:
 BESIDE_KM, APART_KM = 15.0, 45.0
 
 
+def _distances(place: PlaceLike, towns: Sequence[PlaceLike]) -> list[float]:
+    """The distances from place to each of towns, in km."""
+    return [haversine_km(place.latitude, place.longitude, t.latitude, t.longitude) for t in towns]
+
+
 def beside_a_town(
     candidates: Sequence[PlaceLike], towns: Sequence[PlaceLike]
 ) -> tuple[int, PlaceLike, float] | None:
@@ -937,17 +937,12 @@ def beside_a_town(
     within REGIONAL_KM of it: its index, the town beside it and the distance;
     else None."""
 
-    def distances(place: PlaceLike) -> list[float]:
-        return [
-            haversine_km(place.latitude, place.longitude, t.latitude, t.longitude) for t in towns
-        ]
-
     found: tuple[int, PlaceLike, float] | None = None
     found_km: list[float] = []
     for i, place in enumerate(candidates[:2]):
         if place.feature != "city":
             return None
-        km = distances(place)
+        km = _distances(place, towns)
         nearest = min(km)
         if nearest <= BESIDE_KM:
             if found is not None:
@@ -956,7 +951,7 @@ def beside_a_town(
     if found is None:
         return None
     for i, place in enumerate(candidates):
-        if i != found[0] and (place.feature != "city" or min(distances(place)) < APART_KM):
+        if i != found[0] and (place.feature != "city" or min(_distances(place, towns)) < APART_KM):
             return None
     # Only in a sentence about one area: "firefighters from Perth, Dundee and
     # Stirling" is no reason to draw Stirling beside Perth, Australia.
@@ -996,10 +991,7 @@ def among_listed(
         ]
         what = "states or provinces" if feature == "admin1" else f"{feature} names"
         return (fits[0], f"listed with other {what}") if len(fits) == 1 else None
-    km = [
-        [haversine_km(p.latitude, p.longitude, t.latitude, t.longitude) for t in towns]
-        for p in pair
-    ]
+    km = [_distances(p, towns) for p in pair]
     for reach, apart in ((REGIONAL_KM, LIST_APART_KM), (NEAR_KM, LIST_APART_NEAR_KM)):
         for i in (0, 1):
             if pair[i].feature == "city" and max(km[i]) <= reach and min(km[1 - i]) >= apart:
