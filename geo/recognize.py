@@ -1799,27 +1799,21 @@ def _relate(text: str, found: list[Found]) -> list[Found]:
             ):
                 anchor, distance = n, stated  # "Bucha, 25 km from Kyiv"
                 with_anchor.append(pos)
-        if (
-            parent is None
-            and anchor is None
-            and text[f_end : f_end + 1] == ","
-            and text[f_end + 2 : f_end + 3] in _THE_TOWN_STARTS
-            and (town := _THE_TOWN.match(text, f_end)) is not None
-        ):
-            # "Verbivka, just north of the town": a direction with no anchor
-            # named; the resolver tries the towns named before.
-            direction = _compass(town.group("dir"))
-            distance = _stated_km(town.group(0))
-        elif (
-            parent is None
-            and anchor is None
-            and text[f_end : f_end + 1] == ","
-            and _FIGURE.search(text, f_end, f_end + 48) is not None
-            and (away := _THE_TOWN_AWAY.match(text, f_end, f_end + 80)) is not None
-        ):
-            # "Oleksandrivka, a settlement 15 km upriver": a distance alone,
-            # from a town named before (the resolver tries each).
-            distance = _stated_km(away.group(0))
+        if parent is None and anchor is None and text[f_end : f_end + 1] == ",":
+            # The resolver tries each town named before for these: "Verbivka,
+            # just north of the town", a direction with no anchor named, and
+            # "Oleksandrivka, a settlement 15 km upriver", a distance alone.
+            if (
+                text[f_end + 2 : f_end + 3] in _THE_TOWN_STARTS
+                and (town := _THE_TOWN.match(text, f_end)) is not None
+            ):
+                direction = _compass(town.group("dir"))
+                distance = _stated_km(town.group(0))
+            elif (
+                _FIGURE.search(text, f_end, f_end + 48) is not None
+                and (away := _THE_TOWN_AWAY.match(text, f_end, f_end + 80)) is not None
+            ):
+                distance = _stated_km(away.group(0))
         if (
             parent is None
             and prev_k >= 0
