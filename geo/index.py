@@ -277,17 +277,17 @@ def build_index(path: Path) -> None:
             )
         )
         b.add_name(city["name"], gid, PRIMARY)
+        ukrainian = city["countrycode"] == "UA"
         for alt in city["alternatenames"]:
-            if _usable_alternate(alt):
-                b.add_name(alt, gid, ALTERNATE)
-        if city["countrycode"] == "UA":
+            if not _usable_alternate(alt):
+                continue
+            b.add_name(alt, gid, ALTERNATE)
             # Ukraine's national romanisation of its Cyrillic names, which
             # GeoNames often lacks ("Tiachiv" where it has "Tyachiv"); not of
             # its former names ("Осипенко", Berdyansk until 1958).
-            for alt in city["alternatenames"]:
-                latin = romanize_ukrainian(alt) if _usable_alternate(alt) else None
-                if latin is not None and not unlike(fold(latin), city["name"]):
-                    b.add_name(latin, gid, ALTERNATE)
+            latin = romanize_ukrainian(alt) if ukrainian else None
+            if latin is not None and not unlike(fold(latin), city["name"]):
+                b.add_name(latin, gid, ALTERNATE)
 
     big_town_keys: set[tuple[str, str]] = set()
     for city in cities.values():
